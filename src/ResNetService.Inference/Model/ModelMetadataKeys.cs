@@ -1,0 +1,67 @@
+namespace ResNetService.Inference.Model;
+
+/// <summary>
+/// Keys of the ONNX <c>metadata_props</c> the trainer writes and the service reads. They are the public contract
+/// between the two halves (documented in the README): renaming one breaks every model already exported.
+/// </summary>
+public static class ModelMetadataKeys
+{
+    /// <summary>JSON array of class names in output index order, e.g. <c>["T-shirt/top","Trouser",...]</c>.</summary>
+    public const string Labels = "labels";
+
+    /// <summary>Side of the square network input in pixels, e.g. <c>224</c>.</summary>
+    public const string ImageSize = "image_size";
+
+    /// <summary>How an image becomes <see cref="ImageSize"/> square: one of <see cref="ResizeModes"/>.</summary>
+    public const string ResizeMode = "resize_mode";
+
+    /// <summary>For <see cref="ResizeModes.ShorterSideThenCrop"/>: the shorter side before the centre crop, e.g. <c>256</c>.</summary>
+    public const string ResizeSize = "resize_size";
+
+    /// <summary>JSON array of three per-channel means on the 0..1 scale, RGB order.</summary>
+    public const string Mean = "mean";
+
+    /// <summary>JSON array of three per-channel standard deviations on the 0..1 scale, RGB order.</summary>
+    public const string Std = "std";
+
+    /// <summary>One of <see cref="ColorModes"/>: what the network was trained on.</summary>
+    public const string ColorMode = "color_mode";
+
+    /// <summary>Architecture name, e.g. <c>resnet50</c>.</summary>
+    public const string Architecture = "architecture";
+
+    /// <summary><c>v1.5</c> (stride on the 3x3) or <c>v1</c> (stride on the first 1x1).</summary>
+    public const string Variant = "variant";
+
+    /// <summary>Name of the training data set, e.g. <c>fashion-mnist</c>.</summary>
+    public const string Dataset = "dataset";
+
+    /// <summary>Accuracy on the test split as a fraction, invariant culture, e.g. <c>0.9312</c>.</summary>
+    public const string TestAccuracy = "test_accuracy";
+
+    /// <summary>When training finished, ISO 8601 UTC.</summary>
+    public const string TrainingDate = "training_date";
+
+    /// <summary>Name and version of the program that wrote the file.</summary>
+    public const string ProducerVersion = "producer_version";
+}
+
+/// <summary>Values of <see cref="ModelMetadataKeys.ResizeMode"/>.</summary>
+public static class ResizeModes
+{
+    /// <summary>Scale the shorter side to <c>resize_size</c>, then cut the centre <c>image_size</c> square (ImageNet style).</summary>
+    public const string ShorterSideThenCrop = "shorter_side_crop";
+
+    /// <summary>Stretch the whole image to <c>image_size</c> x <c>image_size</c>, ignoring aspect ratio.</summary>
+    public const string Direct = "direct";
+}
+
+/// <summary>Values of <see cref="ModelMetadataKeys.ColorMode"/>.</summary>
+public static class ColorModes
+{
+    /// <summary>Three colour channels, red first.</summary>
+    public const string Rgb = "rgb";
+
+    /// <summary>Trained on grayscale copied to three channels: colour input is turned to gray first.</summary>
+    public const string Grayscale = "grayscale";
+}

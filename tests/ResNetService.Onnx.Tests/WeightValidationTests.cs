@@ -58,6 +58,29 @@ public class WeightValidationTests
     }
 
     [Fact]
+    public void A_weight_holding_nan_is_named()
+    {
+        var weights = new Dictionary<string, NamedTensor>(RandomResNetWeights.Create(Config, 0));
+        weights["layer4.1.bn2.bias"].Data[7] = float.NaN;
+
+        var error = Assert.Throws<ArgumentException>(() => Export(weights));
+
+        Assert.Contains("'layer4.1.bn2.bias'", error.Message);
+        Assert.Contains("index 7", error.Message);
+    }
+
+    [Fact]
+    public void A_weight_stored_under_another_name_is_refused()
+    {
+        var weights = new Dictionary<string, NamedTensor>(RandomResNetWeights.Create(Config, 0));
+        weights["bn1.bias"] = weights["bn1.bias"] with { Name = "bn1.beta" };
+
+        var error = Assert.Throws<ArgumentException>(() => Export(weights));
+
+        Assert.Contains("'bn1.beta'", error.Message);
+    }
+
+    [Fact]
     public void Batch_counters_from_a_state_dict_are_ignored()
     {
         var weights = new Dictionary<string, NamedTensor>(RandomResNetWeights.Create(Config, 0))

@@ -61,6 +61,25 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Labels_file_names_the_classes_of_a_model_without_labels()
+    {
+        var model = Path.Combine(folder, "bare.onnx");
+        RandomResNetModel.Write(model, new ResNetConfig(ResNetArchitecture.ResNet18, 3), seed: 2, imageSize: 32);
+        var labels = Path.Combine(folder, "labels.txt");
+        File.WriteAllLines(labels, ["alpha", "beta", "gamma"]);
+        var bareModelMetadata = new Dictionary<string, string> { [ModelMetadataKeys.ImageSize] = "32", [ModelMetadataKeys.ResizeMode] = ResizeModes.Direct };
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), JsonSerializer.Serialize(bareModelMetadata));
+
+        var (exitCode, output, errors) = await CliRunner.RunAsync("predict", "--model", model, "--labels", labels, "--top", "3", WriteImage("a.png", SKColors.Red));
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(errors);
+        Assert.Contains("alpha", output);
+        Assert.Contains("beta", output);
+        Assert.Contains("gamma", output);
+    }
+
+    [Fact]
     public async Task Missing_model_file_is_one_error_line()
     {
         var missing = Path.Combine(folder, "missing.onnx");

@@ -117,6 +117,19 @@ public class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task More_rows_than_the_queue_can_ever_hold_are_a_caller_error_not_overload()
+    {
+        var model = new FakeModel();
+        await using var batcher = new DynamicBatcher(model, new BatchingOptions { QueueCapacity = 2 });
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            batcher.RunManyAsync([Row(batcher, 1, 0), Row(batcher, 2, 0), Row(batcher, 3, 0)]));
+
+        Assert.Contains("QueueCapacity", error.Message);
+        Assert.Equal(0, batcher.Statistics.Overloaded);
+    }
+
+    [Fact]
     public async Task A_cancelled_caller_leaves_the_others_unharmed()
     {
         var model = new FakeModel();

@@ -63,8 +63,16 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <see cref="BatchingOptions.MaxBatchSize"/> allows. One task per row, in order.
     /// </summary>
     /// <exception cref="OverloadedException">The queue has no room for all of them.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More rows than <see cref="BatchingOptions.QueueCapacity"/>: they could never all be queued.</exception>
     public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, CancellationToken cancellationToken = default)
     {
+        if (rows.Count > _options.QueueCapacity)
+        {
+            foreach (var row in rows)
+                ReturnRow(row);
+            throw new ArgumentOutOfRangeException(nameof(rows),
+                $"{rows.Count} images exceed the queue's capacity of {_options.QueueCapacity} (Batching:QueueCapacity); send fewer at once.");
+        }
         if (_stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
         {
             foreach (var row in rows)

@@ -30,6 +30,7 @@ public interface IImageClassifier
     /// </summary>
     /// <exception cref="OverloadedException">The queue has no room for the whole request.</exception>
     /// <exception cref="ModelNotReadyException">The model is still loading.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More images than Batching:QueueCapacity (cap the request size below it), or <paramref name="topK"/> below 1.</exception>
     Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default);
 }

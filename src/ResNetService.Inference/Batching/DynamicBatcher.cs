@@ -88,11 +88,11 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             var queued = new QueuedRow(rows[i], Stopwatch.GetTimestamp(), cancellationToken);
             tasks[i] = queued.Completion.Task;
-            if (!_queue.Writer.TryWrite(queued)) // cannot happen while reservations hold; fail safe rather than wait
+            if (!_queue.Writer.TryWrite(queued)) // only when stopping: reservations keep the channel from filling
             {
                 Interlocked.Decrement(ref _reserved);
                 queued.Release();
-                queued.Fail(new OverloadedException(_options.RetryAfter));
+                queued.Fail(_stopping.IsCancellationRequested ? Unloaded() : new OverloadedException(_options.RetryAfter));
             }
         }
         return tasks;
@@ -126,7 +126,18 @@ public sealed class DynamicBatcher : IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // Stopped while gathering: these rows were taken from the queue but will never run.
+            foreach (var gathered in batch)
+            {
+                gathered.Release();
+                gathered.Fail(Unloaded());
+            }
+        }
     }
+
+    private static ObjectDisposedException Unloaded() => new(nameof(DynamicBatcher), "The model was unloaded.");
 
     /// <summary>Takes rows until the batch is full or the first row has waited <see cref="BatchingOptions.MaxBatchDelay"/>.</summary>
     private async Task GatherAsync(List<QueuedRow> batch)
@@ -225,7 +236,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         while (_queue.Reader.TryRead(out var left))
         {
             left.Release();
-            left.Fail(new ObjectDisposedException(nameof(DynamicBatcher), "The model was unloaded."));
+            left.Fail(Unloaded());
         }
         _stopping.Dispose();
     }

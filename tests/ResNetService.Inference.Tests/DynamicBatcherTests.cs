@@ -128,7 +128,7 @@ public class DynamicBatcherTests
 
         // Either the gathered row still ran, or it was failed: what matters is that it did not wait the 30 s.
         var outcome = await Record.ExceptionAsync(() => gathering.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.True(outcome is null or ObjectDisposedException, $"unexpected outcome: {outcome}");
+        Assert.True(outcome is null or ModelNotReadyException, $"unexpected outcome: {outcome}");
         Assert.Equal(outcome is null ? [1] : [], model.BatchSizes);
     }
 
@@ -195,7 +195,7 @@ public class DynamicBatcherTests
         await stopping;
 
         Assert.Equal(2f, (await running).Output[0]);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => batcher.RunAsync(Row(batcher, 3, 0)));
+        await Assert.ThrowsAsync<ModelNotReadyException>(() => waiting);
+        await Assert.ThrowsAsync<ModelNotReadyException>(() => batcher.RunAsync(Row(batcher, 3, 0)));
     }
 }

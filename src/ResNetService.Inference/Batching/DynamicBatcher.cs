@@ -77,7 +77,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             foreach (var row in rows)
                 ReturnRow(row);
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            if (_stopping.IsCancellationRequested)
+                throw ModelNotReadyException.Unloaded();
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _overloaded);
             throw new OverloadedException(_options.RetryAfter);
@@ -92,7 +93,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             {
                 Interlocked.Decrement(ref _reserved);
                 queued.Release();
-                queued.Fail(_stopping.IsCancellationRequested ? Unloaded() : new OverloadedException(_options.RetryAfter));
+                queued.Fail(_stopping.IsCancellationRequested ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
             }
         }
         return tasks;
@@ -132,12 +133,11 @@ public sealed class DynamicBatcher : IAsyncDisposable
             foreach (var gathered in batch)
             {
                 gathered.Release();
-                gathered.Fail(Unloaded());
+                gathered.Fail(ModelNotReadyException.Unloaded());
             }
         }
     }
 
-    private static ObjectDisposedException Unloaded() => new(nameof(DynamicBatcher), "The model was unloaded.");
 
     /// <summary>Takes rows until the batch is full or the first row has waited <see cref="BatchingOptions.MaxBatchDelay"/>.</summary>
     private async Task GatherAsync(List<QueuedRow> batch)
@@ -236,7 +236,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         while (_queue.Reader.TryRead(out var left))
         {
             left.Release();
-            left.Fail(Unloaded());
+            left.Fail(ModelNotReadyException.Unloaded());
         }
         _stopping.Dispose();
     }

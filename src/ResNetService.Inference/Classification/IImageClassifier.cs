@@ -22,7 +22,7 @@ public interface IImageClassifier
     /// <exception cref="OverloadedException">The queue is full.</exception>
     /// <exception cref="ModelNotReadyException">The model is still loading.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is below 1 (values above the class count are clamped).</exception>
-    Task<Classification> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default);
+    Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Classifies several images together (split into model runs of at most MaxBatchSize). Each image gets its own

@@ -9,7 +9,7 @@ public sealed record Prediction(int Index, string Label, float Probability);
 /// <param name="PreprocessingTime">Decoding, resizing and normalising, on the caller's thread.</param>
 /// <param name="QueueTime">Waiting for a batch to form and for the model to be free.</param>
 /// <param name="InferenceTime">The model run of the whole batch.</param>
-public sealed record Classification(
+public sealed record ClassificationResult(
     IReadOnlyList<Prediction> Predictions,
     int BatchSize,
     TimeSpan PreprocessingTime,
@@ -17,7 +17,7 @@ public sealed record Classification(
     TimeSpan InferenceTime);
 
 /// <summary>The outcome for one image of a batch request: a classification, or why that image was refused.</summary>
-public sealed record BatchItemResult(Classification? Classification, ImageRejectedException? Rejection)
+public sealed record BatchItemResult(ClassificationResult? Classification, ImageRejectedException? Rejection)
 {
     public bool Succeeded => Classification is not null;
 }

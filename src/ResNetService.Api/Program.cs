@@ -5,14 +5,14 @@ using ResNetService.Api.ModelInfo;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Uploads;
-using ResNetService.Inference;
+using ResNetService.Inference.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddServiceLogging();
 builder.Services.AddServiceProblemDetails();
 builder.Services.AddUploads();
-// INFERENCE-DI
+builder.Services.AddImageClassifier(builder.Configuration);
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 

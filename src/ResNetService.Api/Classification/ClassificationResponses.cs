@@ -25,7 +25,7 @@ public sealed record ClassificationResponse(
     double InferenceMs,
     int BatchSize)
 {
-    public static ClassificationResponse From(string model, Inference.Classification.Classification result) => new(
+    public static ClassificationResponse From(string model, ClassificationResult result) => new(
         model,
         PredictionResponse.From(result.Predictions),
         result.PreprocessingTime.TotalMilliseconds,

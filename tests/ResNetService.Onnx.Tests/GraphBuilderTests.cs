@@ -65,5 +65,12 @@ public class GraphBuilderTests
         Assert.Throws<InvalidOperationException>(() => builder.AddOutput("nowhere", [1]));
         Assert.Throws<InvalidOperationException>(() => new OnnxGraphBuilder("no outputs").Build("tests", "1"));
         Assert.Throws<ArgumentException>(() => builder.AddInitializer("w", [2, 2], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => builder.AddInput("d", [default(Dimension)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddInput("e", [0]));
+
+        // A refused call claims nothing: the names it tried are still free.
+        Assert.Equal("z", builder.AddNode("Relu", "relu3", ["y"], "z"));
+        Assert.Equal("d", builder.AddInput("d", [1]));
+        Assert.Equal("w", builder.AddInitializer("w", [1], [1f]));
     }
 }

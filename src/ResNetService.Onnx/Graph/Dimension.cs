@@ -30,5 +30,5 @@ public readonly record struct Dimension
 
     public static implicit operator Dimension(string name) => Symbolic(name);
 
-    public override string ToString() => Name ?? Size!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public override string ToString() => Name ?? Size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
 }

@@ -29,16 +29,18 @@ public sealed class OnnxGraphBuilder
     /// <summary>Adds a float32 constant (a weight) and returns its name, for use as a node input.</summary>
     public string AddInitializer(string name, IReadOnlyList<long> shape, ReadOnlySpan<float> values)
     {
+        var tensor = OnnxTensors.Float(name, shape, values);
         ClaimTensorName(name);
-        _graph.Initializer.Add(OnnxTensors.Float(name, shape, values));
+        _graph.Initializer.Add(tensor);
         return name;
     }
 
     /// <summary>Declares a float32 graph input; its dimensions may be fixed or symbolic.</summary>
     public string AddInput(string name, IReadOnlyList<Dimension> shape)
     {
+        var valueInfo = FloatValueInfo(name, shape);
         ClaimTensorName(name);
-        _graph.Input.Add(FloatValueInfo(name, shape));
+        _graph.Input.Add(valueInfo);
         return name;
     }
 
@@ -63,7 +65,7 @@ public sealed class OnnxGraphBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(opType);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
-        if (!_nodeNames.Add(nodeName))
+        if (_nodeNames.Contains(nodeName))
         {
             throw new InvalidOperationException($"A node named '{nodeName}' already exists.");
         }
@@ -78,9 +80,16 @@ public sealed class OnnxGraphBuilder
 
         foreach (var output in outputs)
         {
-            ClaimTensorName(output);
+            ArgumentException.ThrowIfNullOrWhiteSpace(output);
+            if (_tensorNames.Contains(output) || outputs.Count(name => name == output) > 1)
+            {
+                throw new InvalidOperationException($"Node '{nodeName}' writes '{output}', a tensor name already in use.");
+            }
         }
 
+        // Checked first and claimed only now, so a refused node leaves the builder as it was.
+        _nodeNames.Add(nodeName);
+        _tensorNames.UnionWith(outputs);
         var node = new NodeProto { Name = nodeName, OpType = opType, Domain = "" };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
@@ -136,9 +145,12 @@ public sealed class OnnxGraphBuilder
         var tensorShape = new TensorShapeProto();
         foreach (var dimension in shape)
         {
-            tensorShape.Dim.Add(dimension.Name is { } symbol
-                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
-                : new TensorShapeProto.Types.Dimension { DimValue = dimension.Size!.Value });
+            tensorShape.Dim.Add(dimension switch
+            {
+                { Name: { } symbol } => new TensorShapeProto.Types.Dimension { DimParam = symbol },
+                { Size: { } size } => new TensorShapeProto.Types.Dimension { DimValue = size },
+                _ => throw new ArgumentException($"'{name}' has an empty dimension; use Dimension.Fixed or Dimension.Symbolic.", nameof(shape)),
+            });
         }
 
         return new ValueInfoProto

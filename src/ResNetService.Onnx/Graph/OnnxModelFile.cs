@@ -12,12 +12,19 @@ public static class OnnxModelFile
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var temporary = fullPath + ".tmp";
-        using (var stream = File.Create(temporary))
+        try
         {
-            model.WriteTo(stream);
-        }
+            using (var stream = File.Create(temporary))
+            {
+                model.WriteTo(stream);
+            }
 
-        File.Move(temporary, fullPath, overwrite: true);
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     public static byte[] ToBytes(ModelProto model) => model.ToByteArray();

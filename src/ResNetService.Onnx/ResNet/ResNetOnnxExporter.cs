@@ -38,6 +38,8 @@ public static class ResNetOnnxExporter
         string producerVersion,
         int? imageSize = null)
     {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(producerVersion);
         ResNetWeights.Validate(config, weights);
         if (imageSize is < ResNetArchitecture.MinimumImageSize)
         {

@@ -5,8 +5,8 @@ public static class ResNetWeights
 {
     /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming the first tensor that is missing, has the wrong shape, holds
-    /// the wrong number of values, or does not belong to the network. Batch norm's <c>num_batches_tracked</c>
-    /// counters are allowed and ignored.
+    /// the wrong number of values, holds NaN or infinity (a diverged training run), or does not belong to the network.
+    /// Batch norm's <c>num_batches_tracked</c> counters are allowed and ignored.
     /// </summary>
     public static void Validate(ResNetConfig config, IReadOnlyDictionary<string, NamedTensor> weights)
     {
@@ -17,6 +17,11 @@ public static class ResNetWeights
             if (!weights.TryGetValue(spec.Name, out var tensor))
             {
                 throw new ArgumentException($"Weight '{spec.Name}' is missing; expected shape {spec.ShapeText}.", nameof(weights));
+            }
+
+            if (tensor.Name != spec.Name)
+            {
+                throw new ArgumentException($"Weight '{spec.Name}' is stored under that key but named '{tensor.Name}'.", nameof(weights));
             }
 
             if (!tensor.Shape.SequenceEqual(spec.Shape))
@@ -30,6 +35,12 @@ public static class ResNetWeights
                 throw new ArgumentException(
                     $"Weight '{spec.Name}' holds {tensor.Data.LongLength} values; expected shape {spec.ShapeText} holds {spec.ElementCount}.",
                     nameof(weights));
+            }
+
+            var badIndex = Array.FindIndex(tensor.Data, value => !float.IsFinite(value));
+            if (badIndex >= 0)
+            {
+                throw new ArgumentException($"Weight '{spec.Name}' holds {tensor.Data[badIndex]} at index {badIndex}.", nameof(weights));
             }
         }
 

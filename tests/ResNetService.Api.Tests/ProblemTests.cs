@@ -60,6 +60,18 @@ public sealed class ProblemTests(ServiceFixture fixture)
         Assert.False(string.IsNullOrEmpty(problem.Extensions["requestId"]?.ToString()));
     }
 
+    [Fact]
+    public async Task Unknown_routes_and_methods_get_problem_details_too()
+    {
+        using var notFound = await fixture.Client.GetAsync("/no-such-thing");
+        using var wrongMethod = await fixture.Client.GetAsync("/classify");
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(404, (await notFound.ReadProblemAsync()).Status);
+        Assert.Equal(405, (await wrongMethod.ReadProblemAsync()).Status);
+    }
+
     /// <summary>What a .NET stack trace line looks like: "at Some.Type.Method(" or a source line reference.</summary>
     private const string StackFrame = @"\bat [\w.`<>]+\(|\.cs:line \d+|Exception:";
 

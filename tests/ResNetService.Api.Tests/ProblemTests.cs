@@ -22,6 +22,7 @@ public sealed class ProblemTests(ServiceFixture fixture)
         { "form without image field", 400, ProblemKinds.MissingImage.Slug },
         { "empty file in form", 400, ProblemKinds.MissingImage.Slug },
         { "garbage file in form", 400, ProblemKinds.NotAnImage.Slug },
+        { "tiff image", 415, ProblemKinds.UnsupportedMediaType.Slug },
         { "too large raw body", 413, ProblemKinds.RequestTooLarge.Slug },
         { "too large form", 413, ProblemKinds.RequestTooLarge.Slug },
     };
@@ -90,6 +91,7 @@ public sealed class ProblemTests(ServiceFixture fixture)
         "form without image field" => Requests.Multipart("picture", TestImages.Png(53)),
         "empty file in form" => Requests.Multipart("image", []),
         "garbage file in form" => Requests.Multipart("image", TestImages.Garbage()),
+        "tiff image" => Requests.RawBody([.. "II*\0"u8, .. TestImages.Garbage(64)], "image/tiff"),
         "too large raw body" => Requests.RawBody(TestImages.Garbage(ServiceFactory.MaxRequestBytes + 1), "image/jpeg"),
         "too large form" => Requests.Multipart("image", TestImages.Garbage(ServiceFactory.MaxRequestBytes + 1)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),

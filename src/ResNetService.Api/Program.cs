@@ -4,7 +4,9 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.ModelInfo;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using Microsoft.Extensions.Options;
 using ResNetService.Api.Uploads;
+using ResNetService.Inference;
 using ResNetService.Inference.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,7 +29,18 @@ app.MapClassifyEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception exception) when (exception is ModelLoadException or OptionsValidationException
+    || exception is InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
+{
+    // A configuration mistake, not a bug: one clear line and a failing exit code, no stack trace.
+    // Written directly: the host, and the loggers with it, are already disposed here.
+    Console.Error.WriteLine($"The service cannot start: {exception.Message}");
+    Environment.ExitCode = 1;
+}
 
 /// <summary>Visible to tests, so that WebApplicationFactory&lt;Program&gt; can host the service.</summary>
 public partial class Program;

@@ -1,5 +1,47 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using ResNetService.Api.Classification;
+using ResNetService.Api.Health;
+using ResNetService.Api.Hosting;
+using ResNetService.Api.ModelInfo;
+using ResNetService.Api.OpenApi;
+using ResNetService.Api.Problems;
+using ResNetService.Api.Uploads;
+using ResNetService.Inference.Hosting;
 
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddServiceLogging();
+builder.Services.AddServiceProblemDetails();
+builder.Services.AddUploads();
+builder.Services.AddImageClassifier(builder.Configuration);
+builder.Services.AddServiceHealthChecks();
+builder.Services.AddServiceSwagger();
+
+var app = builder.Build();
+
+app.UseServiceRequestLogging();
+app.UseExceptionHandler();
+app.UseStatusCodePages(); // Empty-bodied errors (404, 405) get problem details too.
+app.UseServiceSwagger();
+
+app.MapClassifyEndpoints();
+app.MapModelEndpoints();
+app.MapHealthEndpoints();
+
+try
+{
+    app.Run();
+}
+catch (Exception exception) when (StartupFailure.Reasons(exception) is { Count: > 0 } reasons)
+{
+    // Configuration mistakes, not bugs: one clear line each and a failing exit code, no stack trace.
+    // Written directly: the host, and the loggers with it, are already disposed here.
+    foreach (var reason in reasons)
+    {
+        Console.Error.WriteLine($"The service cannot start: {reason}");
+    }
+
+    Environment.ExitCode = 1;
+}
+
+/// <summary>Visible to tests, so that WebApplicationFactory&lt;Program&gt; can host the service.</summary>
 public partial class Program;

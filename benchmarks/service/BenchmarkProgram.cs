@@ -1,0 +1,97 @@
+using ResNetService.Benchmarks.Service;
+
+/// <summary>
+/// End-to-end images/s of the service against ONNX Runtime's own Run on the same model and batch size.
+/// Bounded: every loop runs a fixed number of iterations. Only loopback (127.0.0.1) is used.
+/// </summary>
+/// <remarks>Not top-level statements: the service's own <c>Program</c> is referenced, and the names would clash.</remarks>
+public static class BenchmarkProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var iterations = Option(args, "--iterations", 5);
+        var batch = Option(args, "--batch", 32);
+        var clients = Option(args, "--clients", 16);
+
+        var folder = Directory.CreateTempSubdirectory("resnet-service-bench-").FullName;
+        try
+        {
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+            Console.WriteLine("Writing a random-weight ResNet-50 (224x224, 1000 classes) and the JPEGs...");
+            var model = BenchmarkInputs.WriteModel(folder, FindLabels());
+            var jpegs = BenchmarkInputs.Jpegs(batch);
+
+            using var onnxRuntime = new OrtBaseline(model, batch, clients);
+            await using var service = new LoopbackService(new Dictionary<string, string?>
+            {
+                ["Model:Path"] = model,
+                ["Batching:MaxBatchSize"] = batch.ToString(),
+                ["Batching:MaxBatchDelay"] = "00:00:00.002",
+                ["Batching:QueueCapacity"] = (4 * batch).ToString(),
+                ["Uploads:MaxFilesPerBatch"] = batch.ToString(),
+                ["Uploads:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(),
+                ["Serilog:MinimumLevel:Default"] = "Warning",
+            });
+            service.StartServer();
+            using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromMinutes(5) };
+            Console.WriteLine($"Service listening on {service.Address}");
+            var client = new ServiceClient(http);
+            await client.BatchAsync(jpegs); // Warm-up of the HTTP path.
+            await client.ConcurrentAsync(jpegs, clients, round: 0);
+
+            var ortBatch = new Measurement($"ONNX Runtime Run, batch {batch} (ready tensor)");
+            var serviceBatch = new Measurement($"Service POST /classify/batch, {batch} JPEGs 640x480");
+            var ortClients = new Measurement($"ONNX Runtime Run, batch {clients} (ready tensor)");
+            var serviceClients = new Measurement($"Service POST /classify, {clients} concurrent clients");
+
+            // Rounds interleave the scenarios, so that load from elsewhere on a shared machine hits all of them alike.
+            for (var round = 0; round < iterations; round++)
+            {
+                var run = onnxRuntime.Run(batch);
+                ortBatch.Add(batch, run, [run]);
+                var request = await client.BatchAsync(jpegs);
+                serviceBatch.Add(batch, request, [request]);
+                run = onnxRuntime.Run(clients);
+                ortClients.Add(clients, run, [run]);
+                var (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round);
+                serviceClients.Add(clients, elapsed, latencies);
+                Console.WriteLine($"round {round + 1}/{iterations} done");
+            }
+
+            Console.WriteLine();
+            foreach (var measurement in new[] { ortBatch, serviceBatch, ortClients, serviceClients })
+            {
+                Console.WriteLine(measurement);
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Batch {batch}: service / ONNX Runtime Run = {serviceBatch.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
+            Console.WriteLine($"{clients} clients: service / one batch-{clients} Run = {serviceClients.ImagesPerSecond / ortClients.ImagesPerSecond:P0} of the images/s");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) && value > 0 ? value : fallback;
+    }
+
+    /// <summary>The ImageNet class names shipped in models/, found from the working folder or the repository root above it.</summary>
+    private static string? FindLabels()
+    {
+        for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "models", "imagenet-labels.txt");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

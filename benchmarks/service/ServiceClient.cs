@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace ResNetService.Benchmarks.Service;
+
+/// <summary>Drives the running service over HTTP on loopback; every call is one timed round.</summary>
+public sealed class ServiceClient(HttpClient http)
+{
+    /// <summary>One POST /classify/batch with all <paramref name="jpegs"/>.</summary>
+    public async Task<TimeSpan> BatchAsync(byte[][] jpegs)
+    {
+        using var form = new MultipartFormDataContent();
+        for (var i = 0; i < jpegs.Length; i++)
+        {
+            var file = new ByteArrayContent(jpegs[i]);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(file, "images", $"image-{i}.jpg");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsync("/classify/batch?top=5", form);
+        await EnsureAsync(response);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// <paramref name="clients"/> callers post one image each to /classify at the same moment: the latency of each
+    /// and the time until the last answer.
+    /// </summary>
+    public async Task<(IReadOnlyList<TimeSpan> Latencies, TimeSpan Elapsed)> ConcurrentAsync(byte[][] jpegs, int clients, int round)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var latencies = await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            using var content = new ByteArrayContent(jpegs[(client + round * clients) % jpegs.Length]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsync("/classify?top=5", content);
+            await EnsureAsync(response);
+            return Stopwatch.GetElapsedTime(sent);
+        })));
+        return (latencies, Stopwatch.GetElapsedTime(started));
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The service answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+}

@@ -1,5 +1,32 @@
+using ResNetService.Api.Classification;
+using ResNetService.Api.Health;
+using ResNetService.Api.Hosting;
+using ResNetService.Api.ModelInfo;
+using ResNetService.Api.OpenApi;
+using ResNetService.Api.Problems;
+using ResNetService.Api.Uploads;
+using ResNetService.Inference.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddServiceLogging();
+builder.Services.AddServiceProblemDetails();
+builder.Services.AddUploads();
+builder.Services.AddImageClassifier(builder.Configuration);
+builder.Services.AddServiceHealthChecks();
+builder.Services.AddServiceSwagger();
+
 var app = builder.Build();
+
+app.UseServiceRequestLogging();
+app.UseExceptionHandler();
+app.UseServiceSwagger();
+
+app.MapClassifyEndpoints();
+app.MapModelEndpoints();
+app.MapHealthEndpoints();
+
 app.Run();
 
+/// <summary>Visible to tests, so that WebApplicationFactory&lt;Program&gt; can host the service.</summary>
 public partial class Program;

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ResNetService.Benchmarks.Service;
+
+/// <summary>The real service on Kestrel, bound to 127.0.0.1 on a free port, in Production mode.</summary>
+public sealed class LoopbackService : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public LoopbackService(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
+        Port = FreePort();
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Port));
+    }
+
+    public int Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

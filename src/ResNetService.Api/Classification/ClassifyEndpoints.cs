@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ResNetService.Api.OpenApi;
+using ResNetService.Api.Problems;
+using ResNetService.Api.Uploads;
+using ResNetService.Inference.Classification;
+
+namespace ResNetService.Api.Classification;
+
+/// <summary><c>POST /classify</c> (one image) and <c>POST /classify/batch</c> (several images, one model run).</summary>
+public static class ClassifyEndpoints
+{
+    public static IEndpointRouteBuilder MapClassifyEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/classify")
+            .WithTags("Classification")
+            .DisableAntiforgery() // Uploads come from scripts and Swagger UI, not from forms this service renders.
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("", ClassifyAsync)
+            .WithName("Classify")
+            .WithSummary("Classify one image")
+            .WithDescription(
+                $"Send the image as multipart field '{ImageUploadReader.SingleField}', or as the raw body with an image/* " +
+                "content type. `top` (default 5) is how many classes to return, 1 to the model's class count.")
+            .WithMetadata(new ImageUploadMetadata(ImageUploadReader.SingleField, Multiple: false, RawBody: true));
+
+        group.MapPost("/batch", ClassifyBatchAsync)
+            .WithName("ClassifyBatch")
+            .WithSummary("Classify several images together")
+            .WithDescription(
+                $"Send the images as multipart field '{ImageUploadReader.BatchField}' (repeat it per file). They run as " +
+                "one batch; a bad image gets its own problem details and does not fail the others.")
+            .WithMetadata(new ImageUploadMetadata(ImageUploadReader.BatchField, Multiple: true, RawBody: false));
+
+        return routes;
+    }
+
+    public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyAsync(
+        int? top, HttpRequest request, IImageClassifier classifier, ImageUploadReader uploads, CancellationToken cancellationToken)
+    {
+        var model = classifier.Info;
+        if (!TopK.TryResolve(top, model.Classes, out var topK, out var problem))
+        {
+            return problem!;
+        }
+
+        var image = await uploads.ReadSingleAsync(request, cancellationToken);
+        var result = await classifier.ClassifyAsync(image.Bytes, topK, cancellationToken);
+        return TypedResults.Ok(ClassificationResponse.From(model.Name, result));
+    }
+
+    public static async Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyBatchAsync(
+        int? top, HttpContext httpContext, IImageClassifier classifier, ImageUploadReader uploads,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var model = classifier.Info;
+        if (!TopK.TryResolve(top, model.Classes, out var topK, out var problem))
+        {
+            return problem!;
+        }
+
+        var images = await uploads.ReadBatchAsync(httpContext.Request, cancellationToken);
+        var results = await classifier.ClassifyBatchAsync(
+            images.Select(image => (ReadOnlyMemory<byte>)image.Bytes).ToList(), topK, cancellationToken);
+
+        var logger = loggers.CreateLogger(typeof(ClassifyEndpoints).FullName!);
+        var items = results.Select((result, index) =>
+            ToItem(index, images[index].Name, result, httpContext, logger)).ToList();
+        var inferenceMs = results
+            .Select(r => r.Classification?.InferenceTime.TotalMilliseconds ?? 0)
+            .DefaultIfEmpty(0)
+            .Max();
+
+        return TypedResults.Ok(new BatchClassificationResponse(
+            model.Name, items.Count, items.Count(i => i.Problem is null), inferenceMs, items));
+    }
+
+    private static BatchItemResponse ToItem(int index, string fileName, BatchItemResult result, HttpContext httpContext, ILogger logger)
+    {
+        if (result.Classification is { } classification)
+        {
+            return new BatchItemResponse(index, fileName, PredictionResponse.From(classification.Predictions),
+                classification.PreprocessingTime.TotalMilliseconds);
+        }
+
+        var rejection = result.Rejection!;
+        var problem = ProblemDetailsSetup.Decorate(
+            ExceptionProblems.Kind(rejection.Problem).ToProblemDetails($"File {index} ('{fileName}'): {rejection.Message}"),
+            httpContext);
+        ProblemDetailsSetup.LogProblem(logger, httpContext, problem);
+        return new BatchItemResponse(index, fileName, Problem: problem);
+    }
+}

@@ -1,0 +1,51 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ResNetService.Api.Hosting;
+
+/// <summary>
+/// Serilog for the whole service: levels from the <c>Serilog</c> configuration section, human-readable console
+/// lines by default, compact JSON (one event per line, for log shippers) when <c>Logging:Json</c> is true.
+/// </summary>
+public static class LoggingSetup
+{
+    public const string JsonSwitch = "Logging:Json";
+
+    private const string ConsoleTemplate =
+        "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static IServiceCollection AddServiceLogging(this IServiceCollection services) =>
+        // Configured from the built host's configuration, so test hosts that override settings are honoured.
+        services.AddSerilog((provider, logger) =>
+        {
+            var configuration = provider.GetRequiredService<IConfiguration>();
+            logger.ReadFrom.Configuration(configuration)
+                .ReadFrom.Services(provider)
+                .Enrich.FromLogContext();
+
+            if (configuration.GetValue<bool>(JsonSwitch))
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+
+    /// <summary>One line per request: method, path, status, elapsed time and request id.</summary>
+    public static IApplicationBuilder UseServiceRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate =
+                "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms (request {RequestId})";
+            options.EnrichDiagnosticContext = (diagnostics, httpContext) =>
+                diagnostics.Set("RequestId", httpContext.TraceIdentifier);
+            // Probes hit the health endpoints every few seconds: keep them out of the default log level.
+            options.GetLevel = (httpContext, _, exception) =>
+                exception is not null || httpContext.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : httpContext.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+                : LogEventLevel.Information;
+        });
+}

@@ -1,0 +1,39 @@
+using ResNetService.Inference;
+
+namespace ResNetService.Api.Problems;
+
+/// <summary>What a client is told about an exception: the kind, a detail safe to show, and when to retry.</summary>
+public readonly record struct ExceptionProblem(ProblemKind Kind, string Detail, TimeSpan? RetryAfter = null);
+
+/// <summary>Maps the exceptions the service knows to problem kinds; everything else is an internal error.</summary>
+public static class ExceptionProblems
+{
+    public static ExceptionProblem Describe(Exception exception) => exception switch
+    {
+        ApiProblemException api => new(api.Kind, api.Message),
+        ImageRejectedException rejected => new(Kind(rejected.Problem), rejected.Message),
+        OverloadedException overloaded => new(ProblemKinds.Overloaded, overloaded.Message, overloaded.RetryAfter),
+        ModelNotReadyException notReady => new(ProblemKinds.NotReady, notReady.Message, TimeSpan.FromSeconds(5)),
+
+        // Kestrel's body size limit, and the framework's own binding failures (e.g. `top=abc`).
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            new(ProblemKinds.RequestTooLarge, "The request body exceeds the configured limit."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } bad =>
+            new(ProblemKinds.UnsupportedMediaType, bad.Message),
+        BadHttpRequestException bad => new(ProblemKinds.BadParameter, bad.Message),
+
+        // The form reader's limits (multipart body length, value counts) surface as InvalidDataException.
+        InvalidDataException => new(ProblemKinds.RequestTooLarge, "The form exceeds the configured size limits."),
+
+        _ => new(ProblemKinds.InternalError, "The request could not be completed. Quote the request id when reporting this."),
+    };
+
+    public static ProblemKind Kind(ImageProblem problem) => problem switch
+    {
+        ImageProblem.NotAnImage or ImageProblem.Corrupt => ProblemKinds.NotAnImage,
+        ImageProblem.UnsupportedFormat => ProblemKinds.UnsupportedMediaType,
+        ImageProblem.TooManyPixels => ProblemKinds.TooManyPixels,
+        ImageProblem.TooManyBytes => ProblemKinds.RequestTooLarge,
+        _ => ProblemKinds.NotAnImage,
+    };
+}

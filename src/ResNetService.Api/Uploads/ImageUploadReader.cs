@@ -1,0 +1,154 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using ResNetService.Api.Problems;
+
+namespace ResNetService.Api.Uploads;
+
+/// <summary>
+/// Reads images out of a request, enforcing <see cref="UploadLimits"/>: one image as a multipart field or as the raw
+/// body with an <c>image/*</c> content type, or several as a multipart field. Every refusal is an <see cref="ApiProblemException"/>.
+/// </summary>
+public sealed class ImageUploadReader(IOptions<UploadLimits> options)
+{
+    public const string SingleField = "image";
+    public const string BatchField = "images";
+
+    private UploadLimits Limits => options.Value;
+
+    public async Task<UploadedImage> ReadSingleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await ReadFormAsync(request, cancellationToken);
+            var file = form.Files.GetFile(SingleField)
+                ?? throw new ApiProblemException(ProblemKinds.MissingImage, $"The multipart form has no file field '{SingleField}'.");
+            return await ReadFileAsync(file, cancellationToken);
+        }
+
+        if (IsImageContentType(request.ContentType))
+        {
+            return await ReadBodyAsync(request, cancellationToken);
+        }
+
+        if (string.IsNullOrEmpty(request.ContentType) && request.ContentLength is null or 0)
+        {
+            throw new ApiProblemException(ProblemKinds.MissingImage,
+                $"The request is empty. Send an image as multipart field '{SingleField}' or as the raw body with an image/* content type.");
+        }
+
+        throw new ApiProblemException(ProblemKinds.UnsupportedMediaType,
+            $"Content type '{request.ContentType}' is not accepted. Send multipart/form-data with field '{SingleField}', or the raw image with an image/* content type.");
+    }
+
+    public async Task<IReadOnlyList<UploadedImage>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            throw new ApiProblemException(ProblemKinds.UnsupportedMediaType,
+                $"Content type '{request.ContentType}' is not accepted. Send multipart/form-data with one or more files in field '{BatchField}'.");
+        }
+
+        var form = await ReadFormAsync(request, cancellationToken);
+        var files = form.Files.GetFiles(BatchField);
+        if (files.Count == 0)
+        {
+            throw new ApiProblemException(ProblemKinds.MissingImage, $"The multipart form has no file in field '{BatchField}'.");
+        }
+
+        if (files.Count > Limits.MaxFilesPerBatch)
+        {
+            throw new ApiProblemException(ProblemKinds.TooManyFiles,
+                $"The request has {files.Count} files; at most {Limits.MaxFilesPerBatch} are allowed.");
+        }
+
+        var images = new List<UploadedImage>(files.Count);
+        foreach (var file in files)
+        {
+            // An empty member is that member's problem, not the batch's: the decoder reports it per image.
+            images.Add(new UploadedImage(file.FileName, await ReadAllAsync(file, cancellationToken)));
+        }
+
+        return images;
+    }
+
+    private async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        RejectDeclaredLength(request);
+        request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions
+        {
+            MultipartBodyLengthLimit = Limits.MaxRequestBytes,
+            ValueCountLimit = Limits.MaxFilesPerBatch + 16,
+        }));
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException exception) when (exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiProblemException(ProblemKinds.RequestTooLarge,
+                $"The form exceeds the limits of {Limits.MaxRequestBytes} bytes and {Limits.MaxFilesPerBatch} files.");
+        }
+        catch (InvalidDataException)
+        {
+            throw new ApiProblemException(ProblemKinds.MissingImage, "The multipart body is malformed.");
+        }
+    }
+
+    private static async Task<UploadedImage> ReadFileAsync(IFormFile file, CancellationToken cancellationToken)
+    {
+        if (file.Length == 0)
+        {
+            throw new ApiProblemException(ProblemKinds.MissingImage, $"The file '{file.FileName}' is empty.");
+        }
+
+        return new UploadedImage(file.FileName, await ReadAllAsync(file, cancellationToken));
+    }
+
+    private static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[file.Length];
+        await using var stream = file.OpenReadStream();
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
+
+    private async Task<UploadedImage> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        RejectDeclaredLength(request);
+        using var buffer = new MemoryStream(capacity: (int)Math.Min(request.ContentLength ?? 0, Limits.MaxRequestBytes));
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > Limits.MaxRequestBytes)
+            {
+                throw TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new ApiProblemException(ProblemKinds.MissingImage, "The request body is empty.");
+        }
+
+        return new UploadedImage("body", buffer.ToArray());
+    }
+
+    private void RejectDeclaredLength(HttpRequest request)
+    {
+        if (request.ContentLength > Limits.MaxRequestBytes)
+        {
+            throw TooLarge();
+        }
+    }
+
+    private ApiProblemException TooLarge() =>
+        new(ProblemKinds.RequestTooLarge, $"The request body exceeds the limit of {Limits.MaxRequestBytes} bytes.");
+
+    private static bool IsImageContentType(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ResNetService.Api.Tests.Support;
+
+/// <summary>
+/// The real service on a test server, serving <paramref name="modelPath"/> with small limits. Settings go in through
+/// <c>UseSetting</c>, which the service sees before anything reads configuration.
+/// </summary>
+public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string?>? overrides = null)
+    : WebApplicationFactory<Program>
+{
+    public const int MaxFilesPerBatch = 4;
+    public const int MaxRequestBytes = 256 * 1024;
+    public const int MaxBatchSize = 8;
+    public const int QueueCapacity = 256;
+
+    public IReadOnlyDictionary<string, string?> Settings { get; } = Merge(modelPath, overrides);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Waits (bounded) until /health/ready answers 200, so that tests start on a warmed-up model.</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The service did not become ready within a minute.");
+    }
+
+    private static Dictionary<string, string?> Merge(string modelPath, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Model:Path"] = modelPath,
+            ["Model:ExecutionProvider"] = "Cpu",
+            ["Model:IntraOpThreads"] = "1",
+            ["Batching:MaxBatchSize"] = MaxBatchSize.ToString(),
+            ["Batching:MaxBatchDelay"] = "00:00:00.005",
+            ["Batching:QueueCapacity"] = QueueCapacity.ToString(),
+            ["Uploads:MaxRequestBytes"] = MaxRequestBytes.ToString(),
+            ["Uploads:MaxFilesPerBatch"] = MaxFilesPerBatch.ToString(),
+            ["ImageLimits:MaxPixels"] = "4000000",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+}

@@ -7,6 +7,9 @@ using ResNetService.Api.Problems;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Hosting;
 
+// The container's health check runs this binary as a one-shot probe (see Hosting/HealthProbe.cs).
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddServiceLogging();
@@ -27,6 +30,7 @@ app.MapModelEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to tests, so that WebApplicationFactory&lt;Program&gt; can host the service.</summary>
 public partial class Program;

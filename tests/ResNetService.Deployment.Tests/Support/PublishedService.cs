@@ -157,7 +157,11 @@ public sealed class PublishedService : IAsyncLifetime
         var deadline = DateTime.UtcNow + ReadyTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(_process!.HasExited, $"The service exited with code {_process.ExitCode}:\n{Output}");
+            if (_process!.HasExited)
+            {
+                Assert.Fail($"The service exited with code {_process.ExitCode}:\n{Output}");
+            }
+
             try
             {
                 using var response = await Client.GetAsync("/health/ready");

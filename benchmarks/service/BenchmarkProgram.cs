@@ -21,11 +21,15 @@ public static class BenchmarkProgram
             var model = BenchmarkInputs.WriteModel(folder, FindLabels());
             var jpegs = BenchmarkInputs.Jpegs(batch);
 
-            var results = new List<Measurement>
+            var results = new List<Measurement>();
+            void Record(Measurement measurement)
             {
-                OrtBaseline.Measure(model, batch, iterations),
-                OrtBaseline.Measure(model, clients, iterations),
-            };
+                results.Add(measurement);
+                Console.WriteLine(measurement);
+            }
+
+            Record(OrtBaseline.Measure(model, batch, iterations));
+            Record(OrtBaseline.Measure(model, clients, iterations));
 
             await using (var service = new LoopbackService(new Dictionary<string, string?>
             {
@@ -42,14 +46,8 @@ public static class BenchmarkProgram
                 using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromMinutes(5) };
                 Console.WriteLine($"Service listening on {service.Address}");
                 var client = new ServiceClient(http);
-                results.Add(await client.BatchAsync(jpegs, iterations));
-                results.Add(await client.ConcurrentAsync(jpegs, clients, iterations));
-            }
-
-            Console.WriteLine();
-            foreach (var result in results)
-            {
-                Console.WriteLine(result);
+                Record(await client.BatchAsync(jpegs, iterations));
+                Record(await client.ConcurrentAsync(jpegs, clients, iterations));
             }
 
             Console.WriteLine();

@@ -13,6 +13,9 @@ public sealed class LoopbackService : WebApplicationFactory<Program>
     public LoopbackService(IReadOnlyDictionary<string, string?> settings)
     {
         _settings = settings;
+        // The factory looks for the service's project folder beside a solution; a built benchmark has the service's
+        // appsettings.json in its own output folder, so that is the content root.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_RESNETSERVICE_API", AppContext.BaseDirectory);
         Port = FreePort();
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Port));
     }

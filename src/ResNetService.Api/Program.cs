@@ -23,6 +23,7 @@ var app = builder.Build();
 
 app.UseServiceRequestLogging();
 app.UseExceptionHandler();
+app.UseStatusCodePages(); // Empty-bodied errors (404, 405) get problem details too.
 app.UseServiceSwagger();
 
 app.MapClassifyEndpoints();

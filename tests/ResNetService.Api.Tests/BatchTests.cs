@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using ResNetService.Api.Classification;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Support;
@@ -19,8 +20,13 @@ public sealed class BatchTests(ServiceFixture fixture)
         using var response = await Client.PostAsync(Requests.ClassifyUri(TestModel.Labels.Length, "/classify/batch"),
             Requests.Multipart("images", images));
         await Requests.EnsureSuccessAsync(response);
-        var answer = (await response.Content.ReadFromJsonAsync<BatchClassificationResponse>(Requests.Json))!;
+        var json = await response.Content.ReadAsStringAsync();
+        var answer = JsonSerializer.Deserialize<BatchClassificationResponse>(json, Requests.Json)!;
 
+        // Each item carries either predictions or a problem, never both fields.
+        var items = JsonDocument.Parse(json).RootElement.GetProperty("results");
+        Assert.False(items[0].TryGetProperty("problem", out _));
+        Assert.False(items[1].TryGetProperty("predictions", out _));
         Assert.Equal("test-model", answer.Model);
         Assert.Equal(4, answer.Count);
         Assert.Equal(2, answer.Succeeded);

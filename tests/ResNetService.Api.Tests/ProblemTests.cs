@@ -22,6 +22,7 @@ public sealed class ProblemTests(ServiceFixture fixture)
         { "form without image field", 400, ProblemKinds.MissingImage.Slug },
         { "empty file in form", 400, ProblemKinds.MissingImage.Slug },
         { "garbage file in form", 400, ProblemKinds.NotAnImage.Slug },
+        { "tiff image", 415, ProblemKinds.UnsupportedMediaType.Slug },
         { "too large raw body", 413, ProblemKinds.RequestTooLarge.Slug },
         { "too large form", 413, ProblemKinds.RequestTooLarge.Slug },
     };
@@ -60,6 +61,18 @@ public sealed class ProblemTests(ServiceFixture fixture)
         Assert.False(string.IsNullOrEmpty(problem.Extensions["requestId"]?.ToString()));
     }
 
+    [Fact]
+    public async Task Unknown_routes_and_methods_get_problem_details_too()
+    {
+        using var notFound = await fixture.Client.GetAsync("/no-such-thing");
+        using var wrongMethod = await fixture.Client.GetAsync("/classify");
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(404, (await notFound.ReadProblemAsync()).Status);
+        Assert.Equal(405, (await wrongMethod.ReadProblemAsync()).Status);
+    }
+
     /// <summary>What a .NET stack trace line looks like: "at Some.Type.Method(" or a source line reference.</summary>
     private const string StackFrame = @"\bat [\w.`<>]+\(|\.cs:line \d+|Exception:";
 
@@ -78,6 +91,7 @@ public sealed class ProblemTests(ServiceFixture fixture)
         "form without image field" => Requests.Multipart("picture", TestImages.Png(53)),
         "empty file in form" => Requests.Multipart("image", []),
         "garbage file in form" => Requests.Multipart("image", TestImages.Garbage()),
+        "tiff image" => Requests.RawBody([.. "II*\0"u8, .. TestImages.Garbage(64)], "image/tiff"),
         "too large raw body" => Requests.RawBody(TestImages.Garbage(ServiceFactory.MaxRequestBytes + 1), "image/jpeg"),
         "too large form" => Requests.Multipart("image", TestImages.Garbage(ServiceFactory.MaxRequestBytes + 1)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using ResNetService.Inference.Classification;
 
@@ -37,12 +38,13 @@ public sealed record ClassificationResponse(
 /// <summary>One image of a batch: either its predictions or its own problem details.</summary>
 /// <param name="Index">Position of the file in the request.</param>
 /// <param name="FileName">The file name the client sent.</param>
+/// <remarks>An item carries either <see cref="Predictions"/> and <see cref="DecodeMs"/>, or <see cref="Problem"/>: the other fields are left out.</remarks>
 public sealed record BatchItemResponse(
     int Index,
     string FileName,
-    IReadOnlyList<PredictionResponse>? Predictions = null,
-    double? DecodeMs = null,
-    ProblemDetails? Problem = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PredictionResponse>? Predictions = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DecodeMs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProblemDetails? Problem = null);
 
 /// <summary>The answer to <c>POST /classify/batch</c>: one result per file, in request order.</summary>
 /// <param name="InferenceMs">Time of the model runs the images went through (the longest one when split).</param>

@@ -24,7 +24,12 @@ public static class SwaggerSetup
     public static WebApplication UseServiceSwagger(this WebApplication app)
     {
         app.UseSwagger();
-        app.UseSwaggerUI(options => options.DocumentTitle = "ResNetService");
+        app.UseSwaggerUI(options =>
+        {
+            options.DocumentTitle = "ResNetService";
+            options.EnableDeepLinking(); // /swagger#/Classification/Classify opens that operation.
+            options.EnableTryItOutByDefault(); // The file picker is there at once.
+        });
         return app;
     }
 }

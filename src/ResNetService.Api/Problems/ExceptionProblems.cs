@@ -22,11 +22,18 @@ public static class ExceptionProblems
             new(ProblemKinds.UnsupportedMediaType, bad.Message),
         BadHttpRequestException bad => new(ProblemKinds.BadParameter, bad.Message),
 
-        // The form reader's limits (multipart body length, value counts) surface as InvalidDataException.
-        InvalidDataException => new(ProblemKinds.RequestTooLarge, "The form exceeds the configured size limits."),
+        InvalidDataException invalid when IsFormLimit(invalid) =>
+            new(ProblemKinds.RequestTooLarge, "The form exceeds the configured size limits."),
 
         _ => new(ProblemKinds.InternalError, "The request could not be completed. Quote the request id when reporting this."),
     };
+
+    /// <summary>
+    /// The form reader reports its limits (multipart body length, value count, header size) as InvalidDataException
+    /// with "limit" in the message, and malformed bodies with the same type: the message is the only difference.
+    /// </summary>
+    public static bool IsFormLimit(InvalidDataException exception) =>
+        exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
 
     public static ProblemKind Kind(ImageProblem problem) => problem switch
     {

@@ -84,7 +84,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
         {
             return await request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException exception) when (exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException exception) when (ExceptionProblems.IsFormLimit(exception))
         {
             throw new ApiProblemException(ProblemKinds.RequestTooLarge,
                 $"The form exceeds the limits of {Limits.MaxRequestBytes} bytes and {Limits.MaxFilesPerBatch} files.");

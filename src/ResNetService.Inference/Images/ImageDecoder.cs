@@ -32,9 +32,9 @@ public static class ImageDecoder
 
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
-        using var codec = SKCodec.Create(stream, out var opened);
+        using var codec = SKCodec.Create(stream);
         if (codec is null)
-            throw NotOpened(opened, encoded);
+            throw NotOpened(encoded);
         if (!AcceptedFormats.Contains(codec.EncodedFormat))
             throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
                 $"{codec.EncodedFormat} images are not accepted; send JPEG, PNG, WebP, GIF or BMP.");
@@ -51,12 +51,12 @@ public static class ImageDecoder
         return upright;
     }
 
-    private static ImageRejectedException NotOpened(SKCodecResult result, ReadOnlySpan<byte> encoded)
+    private static ImageRejectedException NotOpened(ReadOnlySpan<byte> encoded)
     {
         if (ImageFormatSniffer.UnsupportedFormatName(encoded) is { } format)
             return new ImageRejectedException(ImageProblem.UnsupportedFormat,
                 $"{format} images are not supported; send JPEG, PNG, WebP, GIF or BMP.");
-        return result is SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput
+        return ImageFormatSniffer.LooksLikeAcceptedFormat(encoded)
             ? new ImageRejectedException(ImageProblem.Corrupt, "The image is truncated or damaged.")
             : new ImageRejectedException(ImageProblem.NotAnImage, "The file is not an image.");
     }

@@ -3,11 +3,20 @@ using System.Text;
 namespace ResNetService.Inference.Images;
 
 /// <summary>
-/// Recognises image formats SkiaSharp cannot open here by their signature, so that a TIFF or a HEIC photo is
-/// reported as "unsupported format" (415) rather than "not an image" (400).
+/// Tells apart, by signature, files Skia could not open: a damaged JPEG/PNG/GIF/WebP/BMP is "corrupt", a TIFF or HEIC
+/// photo is "unsupported format" (415), anything else is "not an image" (400). Skia's own result cannot tell
+/// them apart: it reports IncompleteInput for random bytes too.
 /// </summary>
 public static class ImageFormatSniffer
 {
+    /// <summary>True when the bytes start like one of the accepted formats.</summary>
+    public static bool LooksLikeAcceptedFormat(ReadOnlySpan<byte> data) =>
+        data.StartsWith(new byte[] { 0xFF, 0xD8, 0xFF })
+        || data.StartsWith(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A })
+        || data.StartsWith("GIF87a"u8) || data.StartsWith("GIF89a"u8)
+        || (data.StartsWith("RIFF"u8) && data.Length >= 12 && data.Slice(8, 4).SequenceEqual("WEBP"u8))
+        || (data.StartsWith("BM"u8) && data.Length >= 14);
+
     /// <summary>The name of a known but undecodable image format, or null when the bytes look like no image at all.</summary>
     public static string? UnsupportedFormatName(ReadOnlySpan<byte> data)
     {

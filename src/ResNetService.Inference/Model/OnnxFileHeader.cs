@@ -80,7 +80,10 @@ public sealed record OnnxFileHeader(long? IrVersion, long? OpsetVersion)
             case Varint: ReadVarint(stream); break;
             case Fixed64: stream.Position += 8; break;
             case Fixed32: stream.Position += 4; break;
-            case LengthDelimited: stream.Position += (long)ReadVarint(stream); break;
+            case LengthDelimited:
+                var length = (long)ReadVarint(stream); // read first: "Position += Read()" would add to the old position
+                stream.Position += length;
+                break;
             default: throw new InvalidDataException($"Unknown protobuf wire type {wireType}.");
         }
         if (stream.Position > stream.Length)

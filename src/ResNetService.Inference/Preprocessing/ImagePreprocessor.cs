@@ -52,10 +52,10 @@ public static class ImagePreprocessor
         return new SKRect(left * scaleX, top * scaleY, (left + cropSize) * scaleX, (top + cropSize) * scaleY);
     }
 
-    // Enlarging: a cubic filter keeps edges crisp. Shrinking: mipmaps average every source pixel (no aliasing).
+    // Enlarging: Catmull-Rom keeps edges crisp and reproduces pixels exactly at scale 1. Shrinking: mipmaps average every source pixel (no aliasing).
     private static SKSamplingOptions Sampling(SKRect source, int size) =>
         source.Width <= size && source.Height <= size
-            ? new SKSamplingOptions(SKCubicResampler.Mitchell)
+            ? new SKSamplingOptions(SKCubicResampler.CatmullRom)
             : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     private static void WriteNormalized(SKBitmap square, PreprocessingSettings settings, Span<float> destination)

@@ -69,7 +69,8 @@ WORKDIR /app
 COPY --from=build /app ./
 # The default model; mount a folder over /app/models, or set Model__Path, to serve another.
 COPY models/ /app/models/
-ENV ASPNETCORE_URLS=http://+:8080 \
+# The port as Microsoft's images set it (ASPNETCORE_URLS, where given, takes precedence).
+ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Model__Path=models/model.onnx \
     Logging__Json=true

@@ -86,7 +86,7 @@ public sealed class DockerfileTests
         var environment = _dockerfile.Environment("service", Cpu);
 
         Assert.Equal("8080", _dockerfile.InStage("service", "EXPOSE").Single().Arguments);
-        Assert.Equal("http://+:8080", environment["ASPNETCORE_URLS"]);
+        Assert.Equal("8080", environment["ASPNETCORE_HTTP_PORTS"]);
         Assert.Equal(["dotnet", AssemblyName(ApiProject) + ".dll"], EntryPoint("service"));
         Assert.Equal("app", _dockerfile.InStage("service", "USER").Last().Arguments);
         Assert.Equal("/app", _dockerfile.InStage("service", "WORKDIR").Single().Arguments);

@@ -132,6 +132,7 @@ public sealed class PublishedService : IAsyncLifetime
             start.Environment[name] = value;
         }
 
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         _process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
         _process.OutputDataReceived += (_, line) => Append(line.Data);

@@ -17,7 +17,7 @@ public static class ServiceSettings
     /// <summary>Variables read by the .NET host or the NVIDIA container runtime rather than by the service's options.</summary>
     public static readonly IReadOnlySet<string> PlatformVariables = new HashSet<string>
     {
-        "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_RUNNING_IN_CONTAINER",
+        "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_RUNNING_IN_CONTAINER",
         "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES",
     };
 

@@ -42,14 +42,17 @@ public sealed class PublishedServiceTests(PublishedService service) : IClassFixt
     }
 
     [Fact]
-    public void The_health_check_fails_where_nothing_answers_and_explains_a_bad_address()
+    public void The_health_check_fails_on_an_error_answer_or_no_answer_and_explains_a_bad_address()
     {
         var check = HealthCheckCommand();
         var closedPort = ClosedPort();
 
+        var notFound = service.RunApp(check.Skip(1).Select(ToLocalPort).Select(a => a.Replace("/health/ready", "/health/nowhere")));
         var unanswered = service.RunApp(check.Skip(1).Select(a => a.Replace("127.0.0.1:8080", $"127.0.0.1:{closedPort}")));
         var badAddress = service.RunApp([check[1], check[2], "not a url"]);
 
+        Assert.Equal(1, notFound.ExitCode);
+        Assert.Contains("answered 404", notFound.Output);
         Assert.Equal(1, unanswered.ExitCode);
         Assert.Equal(2, badAddress.ExitCode);
         Assert.Contains("usage: --health-probe", badAddress.Error);

@@ -40,7 +40,12 @@ public sealed class DockerfileModel
             while (text.EndsWith('\\') && index + 1 < lines.Count)
             {
                 var next = lines[++index].Trim();
-                text = text[..^1].TrimEnd() + (next.StartsWith('#') ? "" : " " + next);
+                if (next.StartsWith('#'))
+                {
+                    continue; // Docker drops comment lines inside an instruction.
+                }
+
+                text = text[..^1].TrimEnd() + " " + next;
             }
 
             var split = text.IndexOf(' ');

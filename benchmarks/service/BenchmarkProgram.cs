@@ -21,17 +21,8 @@ public static class BenchmarkProgram
             var model = BenchmarkInputs.WriteModel(folder, FindLabels());
             var jpegs = BenchmarkInputs.Jpegs(batch);
 
-            var results = new List<Measurement>();
-            void Record(Measurement measurement)
-            {
-                results.Add(measurement);
-                Console.WriteLine(measurement);
-            }
-
-            Record(OrtBaseline.Measure(model, batch, iterations));
-            Record(OrtBaseline.Measure(model, clients, iterations));
-
-            await using (var service = new LoopbackService(new Dictionary<string, string?>
+            using var onnxRuntime = new OrtBaseline(model, batch, clients);
+            await using var service = new LoopbackService(new Dictionary<string, string?>
             {
                 ["Model:Path"] = model,
                 ["Batching:MaxBatchSize"] = batch.ToString(),
@@ -40,19 +31,42 @@ public static class BenchmarkProgram
                 ["Uploads:MaxFilesPerBatch"] = batch.ToString(),
                 ["Uploads:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(),
                 ["Serilog:MinimumLevel:Default"] = "Warning",
-            }))
+            });
+            service.StartServer();
+            using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromMinutes(5) };
+            Console.WriteLine($"Service listening on {service.Address}");
+            var client = new ServiceClient(http);
+            await client.BatchAsync(jpegs); // Warm-up of the HTTP path.
+            await client.ConcurrentAsync(jpegs, clients, round: 0);
+
+            var ortBatch = new Measurement($"ONNX Runtime Run, batch {batch} (ready tensor)");
+            var serviceBatch = new Measurement($"Service POST /classify/batch, {batch} JPEGs 640x480");
+            var ortClients = new Measurement($"ONNX Runtime Run, batch {clients} (ready tensor)");
+            var serviceClients = new Measurement($"Service POST /classify, {clients} concurrent clients");
+
+            // Rounds interleave the scenarios, so that load from elsewhere on a shared machine hits all of them alike.
+            for (var round = 0; round < iterations; round++)
             {
-                service.StartServer();
-                using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromMinutes(5) };
-                Console.WriteLine($"Service listening on {service.Address}");
-                var client = new ServiceClient(http);
-                Record(await client.BatchAsync(jpegs, iterations));
-                Record(await client.ConcurrentAsync(jpegs, clients, iterations));
+                var run = onnxRuntime.Run(batch);
+                ortBatch.Add(batch, run, [run]);
+                var request = await client.BatchAsync(jpegs);
+                serviceBatch.Add(batch, request, [request]);
+                run = onnxRuntime.Run(clients);
+                ortClients.Add(clients, run, [run]);
+                var (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round);
+                serviceClients.Add(clients, elapsed, latencies);
+                Console.WriteLine($"round {round + 1}/{iterations} done");
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Batch {batch}: service / ONNX Runtime = {results[2].ImagesPerSecond / results[0].ImagesPerSecond:P0} of the images/s");
-            Console.WriteLine($"{clients} clients: service / one batch-{clients} Run = {results[3].ImagesPerSecond / results[1].ImagesPerSecond:P0} of the images/s");
+            foreach (var measurement in new[] { ortBatch, serviceBatch, ortClients, serviceClients })
+            {
+                Console.WriteLine(measurement);
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Batch {batch}: service / ONNX Runtime Run = {serviceBatch.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
+            Console.WriteLine($"{clients} clients: service / one batch-{clients} Run = {serviceClients.ImagesPerSecond / ortClients.ImagesPerSecond:P0} of the images/s");
         }
         finally
         {

@@ -3,41 +3,50 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace ResNetService.Benchmarks.Service;
 
-/// <summary>ONNX Runtime's own <c>Run</c> on a ready input tensor: the ceiling the service can approach.</summary>
-public static class OrtBaseline
+/// <summary>ONNX Runtime's own <c>Run</c> on ready input tensors: the ceiling the service can approach.</summary>
+public sealed class OrtBaseline : IDisposable
 {
-    public static Measurement Measure(string modelPath, int batch, int iterations)
+    private readonly SessionOptions _options;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly Dictionary<int, OrtValue> _inputs = [];
+
+    public OrtBaseline(string modelPath, params int[] batchSizes)
     {
         // The same session settings as the service (ResNetService.Inference's OnnxModel).
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        using var session = new InferenceSession(modelPath, options);
-        var inputName = session.InputNames[0];
-
-        var shape = new long[] { batch, 3, BenchmarkInputs.ImageSize, BenchmarkInputs.ImageSize };
-        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        _session = new InferenceSession(modelPath, _options);
         var random = new Random(3);
-        for (var i = 0; i < data.Length; i++)
+        foreach (var batch in batchSizes)
         {
-            data[i] = (float)(random.NextDouble() * 4 - 2);
+            var data = new float[batch * 3 * BenchmarkInputs.ImageSize * BenchmarkInputs.ImageSize];
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = (float)(random.NextDouble() * 4 - 2);
+            }
+
+            _inputs[batch] = OrtValue.CreateTensorValueFromMemory(data, [batch, 3, BenchmarkInputs.ImageSize, BenchmarkInputs.ImageSize]);
+            Run(batch); // Warm-up: first runs allocate and pick kernels.
+        }
+    }
+
+    /// <summary>One model run of a ready batch, timed.</summary>
+    public TimeSpan Run(int batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var outputs = _session.Run(_runOptions, [_session.InputNames[0]], [_inputs[batch]], _session.OutputNames);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    public void Dispose()
+    {
+        foreach (var input in _inputs.Values)
+        {
+            input.Dispose();
         }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(data, shape);
-        using var runOptions = new RunOptions();
-        void RunOnce()
-        {
-            using var outputs = session.Run(runOptions, [inputName], [input], session.OutputNames);
-        }
-
-        RunOnce(); // Warm-up: first runs allocate and pick kernels.
-        var latencies = new List<TimeSpan>(iterations);
-        var total = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            RunOnce();
-            latencies.Add(Stopwatch.GetElapsedTime(started));
-        }
-
-        return new Measurement($"ONNX Runtime Run, batch {batch} (ready tensor)", batch * iterations, total.Elapsed, latencies);
+        _runOptions.Dispose();
+        _session.Dispose();
+        _options.Dispose();
     }
 }

@@ -3,49 +3,11 @@ using System.Net.Http.Headers;
 
 namespace ResNetService.Benchmarks.Service;
 
-/// <summary>Drives the running service over HTTP on loopback.</summary>
+/// <summary>Drives the running service over HTTP on loopback; every call is one timed round.</summary>
 public sealed class ServiceClient(HttpClient http)
 {
-    /// <summary>POST /classify/batch with all <paramref name="jpegs"/> in one request, <paramref name="iterations"/> times.</summary>
-    public async Task<Measurement> BatchAsync(byte[][] jpegs, int iterations)
-    {
-        await PostBatchAsync(jpegs); // Warm-up.
-        var latencies = new List<TimeSpan>(iterations);
-        var total = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await PostBatchAsync(jpegs);
-            latencies.Add(Stopwatch.GetElapsedTime(started));
-        }
-
-        return new Measurement($"Service POST /classify/batch, {jpegs.Length} JPEGs 640x480", jpegs.Length * iterations, total.Elapsed, latencies);
-    }
-
-    /// <summary><paramref name="clients"/> concurrent callers, each posting <paramref name="requestsEach"/> single images to /classify.</summary>
-    public async Task<Measurement> ConcurrentAsync(byte[][] jpegs, int clients, int requestsEach)
-    {
-        await PostSingleAsync(jpegs[0]); // Warm-up.
-        var latencies = new List<TimeSpan>(clients * requestsEach);
-        var total = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
-        {
-            for (var i = 0; i < requestsEach; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await PostSingleAsync(jpegs[(client + i * clients) % jpegs.Length]);
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                lock (latencies)
-                {
-                    latencies.Add(elapsed);
-                }
-            }
-        })));
-
-        return new Measurement($"Service POST /classify, {clients} concurrent clients", clients * requestsEach, total.Elapsed, latencies);
-    }
-
-    private async Task PostBatchAsync(byte[][] jpegs)
+    /// <summary>One POST /classify/batch with all <paramref name="jpegs"/>.</summary>
+    public async Task<TimeSpan> BatchAsync(byte[][] jpegs)
     {
         using var form = new MultipartFormDataContent();
         for (var i = 0; i < jpegs.Length; i++)
@@ -55,16 +17,29 @@ public sealed class ServiceClient(HttpClient http)
             form.Add(file, "images", $"image-{i}.jpg");
         }
 
+        var started = Stopwatch.GetTimestamp();
         using var response = await http.PostAsync("/classify/batch?top=5", form);
         await EnsureAsync(response);
+        return Stopwatch.GetElapsedTime(started);
     }
 
-    private async Task PostSingleAsync(byte[] jpeg)
+    /// <summary>
+    /// <paramref name="clients"/> callers post one image each to /classify at the same moment: the latency of each
+    /// and the time until the last answer.
+    /// </summary>
+    public async Task<(IReadOnlyList<TimeSpan> Latencies, TimeSpan Elapsed)> ConcurrentAsync(byte[][] jpegs, int clients, int round)
     {
-        using var content = new ByteArrayContent(jpeg);
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        using var response = await http.PostAsync("/classify?top=5", content);
-        await EnsureAsync(response);
+        var started = Stopwatch.GetTimestamp();
+        var latencies = await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            using var content = new ByteArrayContent(jpegs[(client + round * clients) % jpegs.Length]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsync("/classify?top=5", content);
+            await EnsureAsync(response);
+            return Stopwatch.GetElapsedTime(sent);
+        })));
+        return (latencies, Stopwatch.GetElapsedTime(started));
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response)

@@ -1,18 +1,29 @@
 namespace ResNetService.Benchmarks.Service;
 
-/// <summary>Latencies of one scenario and the images/s it reached.</summary>
-public sealed record Measurement(string Scenario, int Images, TimeSpan Elapsed, IReadOnlyList<TimeSpan> Latencies)
+/// <summary>One scenario's rounds: images done, time spent, and the latency of each request (or model run).</summary>
+public sealed class Measurement(string scenario)
 {
-    public double ImagesPerSecond => Images / Elapsed.TotalSeconds;
+    private readonly List<double> _latenciesMs = [];
+    private int _images;
+    private TimeSpan _elapsed;
 
+    public double ImagesPerSecond => _images / _elapsed.TotalSeconds;
+
+    public void Add(int images, TimeSpan elapsed, IEnumerable<TimeSpan> latencies)
+    {
+        _images += images;
+        _elapsed += elapsed;
+        _latenciesMs.AddRange(latencies.Select(l => l.TotalMilliseconds));
+    }
+
+    /// <summary>Nearest rank: the smallest latency with at least <paramref name="fraction"/> of the samples at or below it.</summary>
     public double Percentile(double fraction)
     {
-        var sorted = Latencies.Select(l => l.TotalMilliseconds).Order().ToArray();
-        // Nearest rank: the smallest value with at least `fraction` of the samples at or below it.
+        var sorted = _latenciesMs.Order().ToArray();
         var rank = (int)Math.Ceiling(fraction * sorted.Length);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
     public override string ToString() =>
-        $"{Scenario,-52} {ImagesPerSecond,8:0.0} img/s   p50 {Percentile(0.50),8:0.0} ms   p99 {Percentile(0.99),8:0.0} ms   ({Latencies.Count} samples)";
+        $"{scenario,-52} {ImagesPerSecond,8:0.0} img/s   p50 {Percentile(0.50),8:0.0} ms   p99 {Percentile(0.99),8:0.0} ms   ({_latenciesMs.Count} samples)";
 }

@@ -4,11 +4,17 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.ModelInfo;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using Microsoft.Extensions.Options;
 using ResNetService.Api.Uploads;
+using ResNetService.Inference;
 using ResNetService.Inference.Hosting;
 
 // The container's health check runs this binary as a one-shot probe (see Hosting/HealthProbe.cs).
-if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
+if (HealthProbe.IsRequested(args))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -30,8 +36,18 @@ app.MapClassifyEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
 
-app.Run();
-return 0;
+try
+{
+    app.Run();
+}
+catch (Exception exception) when (exception is ModelLoadException or OptionsValidationException
+    || exception is InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
+{
+    // A configuration mistake, not a bug: one clear line and a failing exit code, no stack trace.
+    // Written directly: the host, and the loggers with it, are already disposed here.
+    Console.Error.WriteLine($"The service cannot start: {exception.Message}");
+    Environment.ExitCode = 1;
+}
 
 /// <summary>Visible to tests, so that WebApplicationFactory&lt;Program&gt; can host the service.</summary>
 public partial class Program;

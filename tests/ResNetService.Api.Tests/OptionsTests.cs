@@ -1,38 +1,67 @@
+using System.Diagnostics;
 using ResNetService.Api.Tests.Support;
 
 namespace ResNetService.Api.Tests;
 
-/// <summary>Bad configuration stops the service at start with a message naming the setting.</summary>
+/// <summary>
+/// Bad configuration stops the real service process at start with one clear line naming the setting, exit code 1 and
+/// no stack trace. (A test host cannot show this: it needs the process's own output and exit code.)
+/// </summary>
 [Collection(ServiceTestCollection.Name)]
 public sealed class OptionsTests(ServiceFixture fixture)
 {
     [Theory]
-    [InlineData("Uploads:MaxFilesPerBatch", "0", "MaxFilesPerBatch")]
-    [InlineData("Uploads:MaxRequestBytes", "10", "MaxRequestBytes")]
-    [InlineData("Batching:MaxBatchSize", "0", "MaxBatchSize")]
-    [InlineData("Model:Preprocessing:ResizeMode", "sideways", "ResizeMode")]
-    public async Task An_invalid_option_stops_the_start(string key, string value, string named)
+    [InlineData("--Uploads:MaxFilesPerBatch=0", "MaxFilesPerBatch")]
+    [InlineData("--Uploads:MaxRequestBytes=abc", "Uploads:MaxRequestBytes")]
+    [InlineData("--Batching:MaxBatchDelay=00:00:05", "Batching:MaxBatchDelay")]
+    public async Task An_invalid_option_stops_the_start_with_one_clear_line(string setting, string named)
     {
-        await using var factory = new ServiceFactory(fixture.Model.Path, new Dictionary<string, string?> { [key] = value });
+        var (exitCode, output) = await RunServiceAsync($"--Model:Path={fixture.Model.Path}", setting);
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-
-        Assert.Contains(named, Flatten(error));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("The service cannot start", output);
+        Assert.Contains(named, output);
+        Assert.DoesNotContain("   at ", output);
     }
 
     [Fact]
-    public async Task A_missing_model_file_stops_the_start()
+    public async Task A_missing_model_file_stops_the_start_with_one_clear_line()
     {
-        var missing = Path.Combine(fixture.Model.Folder, "no-such-model.onnx");
-        await using var factory = new ServiceFactory(missing);
+        var (exitCode, output) = await RunServiceAsync($"--Model:Path={Path.Combine(fixture.Model.Folder, "no-such-model.onnx")}");
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-
-        Assert.Contains("no-such-model.onnx", Flatten(error));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("no-such-model.onnx", output);
+        Assert.DoesNotContain("   at ", output);
     }
 
-    private static string Flatten(Exception error) =>
-        error is AggregateException aggregate
-            ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
-            : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
+    /// <summary>Runs the built service (copied beside the tests) on a free loopback port; killed after a minute at most.</summary>
+    private static async Task<(int ExitCode, string Output)> RunServiceAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in (string[])["ResNetService.Api.dll", "--urls", "http://127.0.0.1:0", "--contentRoot", AppContext.BaseDirectory, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The service kept running although its configuration is invalid.");
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace ResNetService.Api.Uploads;
 
@@ -12,9 +11,20 @@ public static class UploadsSetup
             .BindConfiguration(UploadLimits.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<UploadLimits>>((kestrel, limits) =>
-                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
+
+        // Kestrel's options are built while the app is composed, before start-up validation reports a bad value
+        // clearly: read the limit unvalidated here, and leave Kestrel's default when it is unusable.
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+        {
+            if (long.TryParse(configuration[$"{UploadLimits.Section}:{nameof(UploadLimits.MaxRequestBytes)}"], out var configured))
+            {
+                kestrel.Limits.MaxRequestBodySize = configured > 0 ? configured : null;
+            }
+            else
+            {
+                kestrel.Limits.MaxRequestBodySize = new UploadLimits().MaxRequestBytes;
+            }
+        });
         services.AddSingleton<ImageUploadReader>();
         return services;
     }

@@ -16,10 +16,8 @@ ARG FLAVOR
 WORKDIR /src
 # Restore from the project files alone first, so that this layer is reused while only code changes.
 COPY Directory.Build.props Directory.Packages.props ./
-COPY src/ResNetService.Onnx/ResNetService.Onnx.csproj src/ResNetService.Onnx/
 COPY src/ResNetService.Inference/ResNetService.Inference.csproj src/ResNetService.Inference/
 COPY src/ResNetService.Api/ResNetService.Api.csproj src/ResNetService.Api/
-COPY src/ResNetService.Trainer/ResNetService.Trainer.csproj src/ResNetService.Trainer/
 # FLAVOR=gpu references Microsoft.ML.OnnxRuntime.Gpu instead of the CPU package (the switch in Directory.Build.props).
 RUN case "$FLAVOR" in cpu|gpu) ;; *) echo "FLAVOR must be cpu or gpu, not '$FLAVOR'" >&2; exit 1 ;; esac \
  && dotnet restore src/ResNetService.Api/ResNetService.Api.csproj -p:OnnxRuntimeGpu="$([ "$FLAVOR" = gpu ] && echo true || echo false)"
@@ -27,6 +25,7 @@ COPY src/ src/
 RUN dotnet publish src/ResNetService.Api/ResNetService.Api.csproj -c Release -o /app --no-restore \
       -p:OnnxRuntimeGpu="$([ "$FLAVOR" = gpu ] && echo true || echo false)"
 
+# The trainer restores here, from the full sources (its project imports build targets kept beside it).
 FROM build AS build-trainer
 RUN dotnet publish src/ResNetService.Trainer/ResNetService.Trainer.csproj -c Release -o /trainer
 

@@ -17,10 +17,7 @@ public sealed class DockerfileTests
     [Fact]
     public void Every_copied_path_exists_and_is_in_the_build_context()
     {
-        var included = File.ReadAllLines(Repository.PathOf(".dockerignore"))
-            .Where(line => line.StartsWith('!'))
-            .Select(line => line[1..].TrimEnd('/'))
-            .ToList();
+        var included = BuildContext.IncludedPaths;
         var sources = _dockerfile.All("COPY")
             .Where(copy => !copy.Arguments.StartsWith("--from="))
             .SelectMany(copy => copy.Words[..^1])

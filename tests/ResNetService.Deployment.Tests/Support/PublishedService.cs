@@ -10,7 +10,8 @@ namespace ResNetService.Deployment.Tests.Support;
 
 /// <summary>
 /// The service as the CPU image runs it, without Docker: published by the Dockerfile's own <c>dotnet publish</c>
-/// command into a temp folder (the image's /app), a random-weight model at the image's default model path, started
+/// command, from a copy of the build context only (what .dockerignore lets in), into a temp folder (the image's
+/// /app), a random-weight model at the image's default model path, started
 /// with the Dockerfile's ENTRYPOINT, working directory and ENV, except that it listens on 127.0.0.1 and a free port.
 /// </summary>
 public sealed class PublishedService : IAsyncLifetime
@@ -56,9 +57,14 @@ public sealed class PublishedService : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // No build servers: a compiler server left running could hold this test run's output pipes open.
+        // Built from the context copy, so a file the image build would lack fails here too, and the checkout's
+        // own bin/obj are left alone while other test projects run. No build servers: a compiler server left
+        // running could hold this test run's output pipes open.
+        var context = Path.Combine(Folder, "context");
+        BuildContext.CopyTo(context);
         var publish = Tool.Run(
-            Tool.DotNet, [.. PublishArguments, AppFolder, "-p:OnnxRuntimeGpu=false", "--disable-build-servers"], timeout: TimeSpan.FromMinutes(8));
+            Tool.DotNet, [.. PublishArguments, AppFolder, "-p:OnnxRuntimeGpu=false", "--disable-build-servers"],
+            workingDirectory: context, timeout: TimeSpan.FromMinutes(8));
         Assert.True(publish.ExitCode == 0, $"dotnet publish failed: {publish}");
 
         WriteDefaultModel();

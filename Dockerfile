@@ -54,8 +54,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /work && chown app:app /work
-WORKDIR /trainer
-COPY --from=build-trainer /trainer ./
+COPY --from=build-trainer /trainer /trainer
 # Runs and data live in /work: mount a folder there (docker run -v "$PWD/runs:/work/runs" ...).
 WORKDIR /work
 USER app

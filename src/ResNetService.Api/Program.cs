@@ -4,9 +4,7 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.ModelInfo;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
-using Microsoft.Extensions.Options;
 using ResNetService.Api.Uploads;
-using ResNetService.Inference;
 using ResNetService.Inference.Hosting;
 
 // The container's health check runs this binary as a one-shot probe (see Hosting/HealthProbe.cs).
@@ -40,12 +38,15 @@ try
 {
     app.Run();
 }
-catch (Exception exception) when (exception is ModelLoadException or OptionsValidationException
-    || exception is InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
+catch (Exception exception) when (StartupFailure.Reasons(exception) is { Count: > 0 } reasons)
 {
-    // A configuration mistake, not a bug: one clear line and a failing exit code, no stack trace.
+    // Configuration mistakes, not bugs: one clear line each and a failing exit code, no stack trace.
     // Written directly: the host, and the loggers with it, are already disposed here.
-    Console.Error.WriteLine($"The service cannot start: {exception.Message}");
+    foreach (var reason in reasons)
+    {
+        Console.Error.WriteLine($"The service cannot start: {reason}");
+    }
+
     Environment.ExitCode = 1;
 }
 

@@ -62,10 +62,12 @@ public sealed class BatchTests(ServiceFixture fixture)
         Assert.All(answer.Results, r => Assert.Equal(2, r.Predictions!.Count));
     }
 
-    [Fact]
-    public async Task One_file_too_many_is_refused()
+    [Theory]
+    [InlineData(ServiceFactory.MaxFilesPerBatch + 1)]
+    [InlineData(ServiceFactory.MaxFilesPerBatch * 10)]
+    public async Task More_files_than_allowed_are_refused(int count)
     {
-        var images = Enumerable.Range(30, ServiceFactory.MaxFilesPerBatch + 1).Select(TestImages.Png).ToArray();
+        var images = Enumerable.Range(30, count).Select(TestImages.Png).ToArray();
 
         using var response = await Client.PostAsync("/classify/batch", Requests.Multipart("images", images));
 

@@ -117,6 +117,35 @@ public class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task Stopping_while_a_batch_is_gathering_never_leaves_its_rows_waiting()
+    {
+        var model = new FakeModel();
+        var batcher = new DynamicBatcher(model, new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromSeconds(30) });
+
+        var gathering = batcher.RunAsync(Row(batcher, 1, 0)); // would wait up to 30 s for three more rows
+        await Task.Delay(50); // let the consumer take it; if it has not, the row is failed from the queue instead
+        await batcher.DisposeAsync();
+
+        // Either the gathered row still ran, or it was failed: what matters is that it did not wait the 30 s.
+        var outcome = await Record.ExceptionAsync(() => gathering.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(outcome is null or ModelNotReadyException, $"unexpected outcome: {outcome}");
+        Assert.Equal(outcome is null ? [1] : [], model.BatchSizes);
+    }
+
+    [Fact]
+    public async Task More_rows_than_the_queue_can_ever_hold_are_a_caller_error_not_overload()
+    {
+        var model = new FakeModel();
+        await using var batcher = new DynamicBatcher(model, new BatchingOptions { QueueCapacity = 2 });
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            batcher.RunManyAsync([Row(batcher, 1, 0), Row(batcher, 2, 0), Row(batcher, 3, 0)]));
+
+        Assert.Contains("QueueCapacity", error.Message);
+        Assert.Equal(0, batcher.Statistics.Overloaded);
+    }
+
+    [Fact]
     public async Task A_cancelled_caller_leaves_the_others_unharmed()
     {
         var model = new FakeModel();
@@ -166,7 +195,7 @@ public class DynamicBatcherTests
         await stopping;
 
         Assert.Equal(2f, (await running).Output[0]);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => batcher.RunAsync(Row(batcher, 3, 0)));
+        await Assert.ThrowsAsync<ModelNotReadyException>(() => waiting);
+        await Assert.ThrowsAsync<ModelNotReadyException>(() => batcher.RunAsync(Row(batcher, 3, 0)));
     }
 }

@@ -75,10 +75,11 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
     private async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         RejectDeclaredLength(request);
+        // The form reader's other limits keep their defaults (e.g. 1024 parts): far more files than that is
+        // a body-size problem, not a batch-size one.
         request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions
         {
             MultipartBodyLengthLimit = Limits.MaxRequestBytes,
-            ValueCountLimit = Limits.MaxFilesPerBatch + 16,
         }));
         try
         {

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using ResNetService.Inference.Batching;
 
 namespace ResNetService.Api.Uploads;
 
@@ -10,6 +12,11 @@ public static class UploadsSetup
         services.AddOptions<UploadLimits>()
             .BindConfiguration(UploadLimits.Section)
             .ValidateDataAnnotations()
+            // A batch request is queued all at once, so it must fit in the queue even when the queue is empty.
+            .Validate<IOptions<BatchingOptions>>(
+                (uploads, batching) => uploads.MaxFilesPerBatch <= batching.Value.QueueCapacity,
+                $"{UploadLimits.Section}:{nameof(UploadLimits.MaxFilesPerBatch)} must not exceed " +
+                $"{BatchingOptions.SectionName}:{nameof(BatchingOptions.QueueCapacity)}: a batch request is queued all at once.")
             .ValidateOnStart();
 
         // Kestrel's options are built while the app is composed, before start-up validation reports a bad value

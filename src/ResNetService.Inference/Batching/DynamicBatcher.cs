@@ -63,13 +63,22 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <see cref="BatchingOptions.MaxBatchSize"/> allows. One task per row, in order.
     /// </summary>
     /// <exception cref="OverloadedException">The queue has no room for all of them.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More rows than <see cref="BatchingOptions.QueueCapacity"/>: they could never all be queued.</exception>
     public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, CancellationToken cancellationToken = default)
     {
+        if (rows.Count > _options.QueueCapacity)
+        {
+            foreach (var row in rows)
+                ReturnRow(row);
+            throw new ArgumentOutOfRangeException(nameof(rows),
+                $"{rows.Count} images exceed the queue's capacity of {_options.QueueCapacity} (Batching:QueueCapacity); send fewer at once.");
+        }
         if (_stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
         {
             foreach (var row in rows)
                 ReturnRow(row);
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            if (_stopping.IsCancellationRequested)
+                throw ModelNotReadyException.Unloaded();
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _overloaded);
             throw new OverloadedException(_options.RetryAfter);
@@ -80,11 +89,11 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             var queued = new QueuedRow(rows[i], Stopwatch.GetTimestamp(), cancellationToken);
             tasks[i] = queued.Completion.Task;
-            if (!_queue.Writer.TryWrite(queued)) // cannot happen while reservations hold; fail safe rather than wait
+            if (!_queue.Writer.TryWrite(queued)) // only when stopping: reservations keep the channel from filling
             {
                 Interlocked.Decrement(ref _reserved);
                 queued.Release();
-                queued.Fail(new OverloadedException(_options.RetryAfter));
+                queued.Fail(_stopping.IsCancellationRequested ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
             }
         }
         return tasks;
@@ -118,7 +127,17 @@ public sealed class DynamicBatcher : IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // Stopped while gathering: these rows were taken from the queue but will never run.
+            foreach (var gathered in batch)
+            {
+                gathered.Release();
+                gathered.Fail(ModelNotReadyException.Unloaded());
+            }
+        }
     }
+
 
     /// <summary>Takes rows until the batch is full or the first row has waited <see cref="BatchingOptions.MaxBatchDelay"/>.</summary>
     private async Task GatherAsync(List<QueuedRow> batch)
@@ -217,7 +236,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         while (_queue.Reader.TryRead(out var left))
         {
             left.Release();
-            left.Fail(new ObjectDisposedException(nameof(DynamicBatcher), "The model was unloaded."));
+            left.Fail(ModelNotReadyException.Unloaded());
         }
         _stopping.Dispose();
     }

@@ -20,7 +20,7 @@ public interface IImageClassifier
     /// <summary>Top-<paramref name="topK"/> classes of one encoded image (JPEG, PNG, WebP, GIF, BMP).</summary>
     /// <exception cref="ImageRejectedException">The image is not acceptable; its <see cref="ImageProblem"/> says why.</exception>
     /// <exception cref="OverloadedException">The queue is full.</exception>
-    /// <exception cref="ModelNotReadyException">The model is still loading.</exception>
+    /// <exception cref="ModelNotReadyException">The model is still loading, or was unloaded because the service is stopping.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is below 1 (values above the class count are clamped).</exception>
     Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default);
 
@@ -29,7 +29,8 @@ public interface IImageClassifier
     /// result in input order; an image that cannot be decoded is reported in its item and does not fail the others.
     /// </summary>
     /// <exception cref="OverloadedException">The queue has no room for the whole request.</exception>
-    /// <exception cref="ModelNotReadyException">The model is still loading.</exception>
+    /// <exception cref="ModelNotReadyException">The model is still loading, or was unloaded because the service is stopping.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More images than Batching:QueueCapacity (cap the request size below it), or <paramref name="topK"/> below 1.</exception>
     Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default);
 }

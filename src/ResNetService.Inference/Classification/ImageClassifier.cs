@@ -82,7 +82,8 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>
     private (float[] Row, TimeSpan Time) Preprocess(ReadOnlySpan<byte> image)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+            throw ModelNotReadyException.Unloaded();
         var started = Stopwatch.GetTimestamp();
         var settings = _model.Info.Preprocessing;
         var row = _batcher.RentRow();

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Hosting;
+
+namespace ResNetService.Inference.Tests;
+
+public class HostingTests : IClassFixture<ModelFiles>
+{
+    private readonly ModelFiles _files;
+
+    public HostingTests(ModelFiles files) => _files = files;
+
+    private IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _files.Folder });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddImageClassifier(builder.Configuration);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task The_classifier_is_ready_only_after_the_host_loaded_and_warmed_up_the_model()
+    {
+        _files.Write("hosted", ModelFiles.SmallModelMetadata());
+        using var host = Build(new()
+        {
+            ["Model:Path"] = "hosted.onnx", // relative to the content root
+            ["Model:ExecutionProvider"] = "Auto",
+            ["Batching:MaxBatchSize"] = "2",
+            ["Batching:MaxBatchDelay"] = "00:00:00.001",
+        });
+        var classifier = host.Services.GetRequiredService<IImageClassifier>();
+
+        Assert.False(classifier.IsReady);
+        Assert.Throws<ModelNotReadyException>(() => classifier.Info);
+        await host.StartAsync();
+        using var image = TestImages.Noise(32, 32, seed: 4);
+        var readyAfterStart = classifier.IsReady;
+        var info = classifier.Info;
+        var result = await classifier.ClassifyAsync(TestImages.Png(image), topK: 2);
+        await host.StopAsync();
+
+        Assert.True(readyAfterStart);
+        Assert.Equal(2, result.Predictions.Count);
+        Assert.Equal(ExecutionProviderSelector.CpuProvider, info.ExecutionProvider);
+        Assert.NotNull(info.ExecutionProviderFallbackReason);
+        Assert.Equal(Path.Combine(_files.Folder, "hosted.onnx"), info.FilePath);
+        Assert.False(classifier.IsReady);
+    }
+
+    [Theory]
+    [InlineData("Model:Path", "", "Path")]
+    [InlineData("Batching:MaxBatchSize", "0", "MaxBatchSize")]
+    [InlineData("Batching:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("Batching:MaxBatchDelay", "00:00:05", "MaxBatchDelay")]
+    [InlineData("Model:Preprocessing:ResizeMode", "stretch", "ResizeMode")]
+    [InlineData("Model:Preprocessing:Mean:0", "0.5", "Mean")]
+    [InlineData("ImageLimits:MaxPixels", "0", "MaxPixels")]
+    public async Task Invalid_options_stop_start_up_with_the_setting_named(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?> { ["Model:Path"] = "whatever.onnx", [key] = value };
+        using var host = Build(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public async Task Requiring_cuda_on_a_cpu_build_stops_start_up()
+    {
+        _files.Write("hosted-cuda", ModelFiles.SmallModelMetadata());
+        using var host = Build(new() { ["Model:Path"] = "hosted-cuda.onnx", ["Model:ExecutionProvider"] = "Cuda" });
+
+        var error = await Assert.ThrowsAsync<ModelLoadException>(() => host.StartAsync());
+
+        Assert.Contains("Cuda", error.Message);
+        Assert.False(host.Services.GetRequiredService<IImageClassifier>().IsReady);
+    }
+}

@@ -1,0 +1,133 @@
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Hosting;
+using ResNetService.Inference.Images;
+using ResNetService.Inference.Model;
+using SkiaSharp;
+
+namespace ResNetService.Inference.Tests;
+
+public class ImageClassifierTests : IClassFixture<ModelFiles>
+{
+    private readonly ModelFiles _files;
+
+    public ImageClassifierTests(ModelFiles files) => _files = files;
+
+    private ImageClassifier Create(BatchingOptions batching, string name = "classifier", int? fixedBatch = null)
+    {
+        var path = _files.Write(name, ModelFiles.SmallModelMetadata(), fixedBatch: fixedBatch);
+        var model = OnnxModel.Load(new ModelOptions { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, batching.MaxBatchSize);
+        return new ImageClassifier(model, batching, new ImageLimits());
+    }
+
+    private static byte[][] NoiseImages(int count) => Enumerable.Range(0, count).Select(i =>
+    {
+        using var image = TestImages.Noise(40 + i, 36, seed: 100 + i);
+        return TestImages.Png(image);
+    }).ToArray();
+
+    private static async Task<float[][]> ClassifyOneByOne(IImageClassifier classifier, byte[][] images, int topK)
+    {
+        var answers = new List<float[]>();
+        foreach (var image in images)
+            answers.Add(Flatten(await classifier.ClassifyAsync(image, topK)));
+        return answers.ToArray();
+    }
+
+    /// <summary>A ranking as numbers: index, probability, index, probability...</summary>
+    private static float[] Flatten(ClassificationResult result) =>
+        result.Predictions.SelectMany(p => new[] { p.Index, p.Probability }).ToArray();
+
+    private static void AssertSameAnswers(float[][] expected, float[][] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].Length, actual[i].Length);
+            for (var j = 0; j < expected[i].Length; j++)
+                Assert.Equal(expected[i][j], actual[i][j], 1e-4f);
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_get_exactly_the_answer_they_get_alone()
+    {
+        var images = NoiseImages(12);
+        await using var alone = Create(new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero }, "alone");
+        await using var batched = Create(new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(200) }, "batched");
+
+        var expected = await ClassifyOneByOne(alone, images, topK: 10);
+        var concurrent = await Task.WhenAll(images.Select(image => Task.Run(() => batched.ClassifyAsync(image, topK: 10))));
+
+        AssertSameAnswers(expected, concurrent.Select(Flatten).ToArray());
+        Assert.Equal(12, batched.Statistics.Images);
+        Assert.True(batched.Statistics.Batches < 12, $"no batch formed: {batched.Statistics.Batches} runs for 12 images");
+        Assert.Contains(concurrent, result => result.BatchSize > 1);
+    }
+
+    [Fact]
+    public async Task Predictions_are_ranked_probabilities_with_labels()
+    {
+        await using var classifier = Create(new BatchingOptions());
+        using var image = TestImages.Noise(50, 50, seed: 1);
+
+        var all = await classifier.ClassifyAsync(TestImages.Png(image), topK: 100);
+        var top3 = await classifier.ClassifyAsync(TestImages.Png(image), topK: 3);
+
+        Assert.Equal(10, all.Predictions.Count); // clamped to the class count
+        Assert.Equal(1.0, all.Predictions.Sum(p => (double)p.Probability), 1e-5);
+        Assert.True(all.Predictions.Zip(all.Predictions.Skip(1)).All(pair => pair.First.Probability >= pair.Second.Probability));
+        Assert.All(all.Predictions, p => Assert.Equal(ModelFiles.TenLabels[p.Index], p.Label));
+        Assert.Equal(all.Predictions.Take(3).Select(p => p.Index), top3.Predictions.Select(p => p.Index));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => classifier.ClassifyAsync(TestImages.Png(image), topK: 0));
+    }
+
+    [Fact]
+    public async Task A_batch_request_reports_each_image_on_its_own()
+    {
+        var images = NoiseImages(9);
+        var mixed = images.Select(i => (ReadOnlyMemory<byte>)i).ToList();
+        mixed.Insert(4, "not an image at all"u8.ToArray());
+        await using var alone = Create(new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero }, "batch-alone");
+        await using var batched = Create(new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(500) }, "batch-batched");
+
+        var expected = await ClassifyOneByOne(alone, images, topK: 5);
+        var results = await batched.ClassifyBatchAsync(mixed, topK: 5);
+
+        Assert.Equal(10, results.Count);
+        Assert.Equal(ImageProblem.NotAnImage, results[4].Rejection?.Problem);
+        Assert.False(results[4].Succeeded);
+        var answers = results.Where((_, i) => i != 4).Select(r => Flatten(r.Classification!)).ToArray();
+        AssertSameAnswers(expected, answers);
+        Assert.All(results.Where(r => r.Succeeded), r => Assert.InRange(r.Classification!.BatchSize, 1, 4));
+        Assert.Equal(3, batched.Statistics.Batches); // 9 images in runs of at most 4
+    }
+
+    [Fact]
+    public async Task A_model_with_a_fixed_batch_of_one_runs_rows_one_by_one()
+    {
+        var images = NoiseImages(5);
+        await using var dynamic = Create(new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero }, "dynamic-batch");
+        await using var fixedBatch = Create(new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(50) }, "fixed-batch", fixedBatch: 1);
+
+        var expected = await ClassifyOneByOne(dynamic, images, topK: 3);
+        var results = await fixedBatch.ClassifyBatchAsync(images.Select(i => (ReadOnlyMemory<byte>)i).ToArray(), topK: 3);
+
+        Assert.Equal(1, fixedBatch.Info.FixedBatchSize);
+        AssertSameAnswers(expected, results.Select(r => Flatten(r.Classification!)).ToArray());
+    }
+
+    [Fact]
+    public async Task Bad_images_are_rejected_with_their_kind()
+    {
+        await using var classifier = Create(new BatchingOptions());
+
+        var garbage = await Assert.ThrowsAsync<ImageRejectedException>(() => classifier.ClassifyAsync(new byte[] { 1, 2, 3, 4, 5, 6 }, 1));
+        var huge = await Assert.ThrowsAsync<ImageRejectedException>(() => classifier.ClassifyAsync(TestImages.PngClaimingSize(20_000, 20_000), 1));
+
+        Assert.Equal(ImageProblem.NotAnImage, garbage.Problem);
+        Assert.Equal(ImageProblem.TooManyPixels, huge.Problem);
+        Assert.Equal(0, classifier.Statistics.Images);
+    }
+}

@@ -138,6 +138,19 @@ public sealed class DockerfileTests
         Assert.DoesNotContain(problems, problem => problem.StartsWith("Model__DeviceId"));
     }
 
+    [Fact]
+    public void The_settings_check_runs_the_service_validation_on_the_whole_configuration()
+    {
+        Assert.Empty(ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "64" }));
+
+        // More files per request than the queue (64 in appsettings.json) takes at once; a delay over 1 s.
+        var tooManyFiles = ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "65" });
+        var longDelay = ServiceSettings.Problems(new Dictionary<string, string> { ["Batching__MaxBatchDelay"] = "00:00:05" });
+
+        Assert.Contains("QueueCapacity", Assert.Single(tooManyFiles));
+        Assert.Contains("MaxBatchDelay", Assert.Single(longDelay));
+    }
+
     private string[] EntryPoint(string stage) => DockerInstruction.ExecForm(_dockerfile.InStage(stage, "ENTRYPOINT").Single().Arguments);
 
     private static string AssemblyName(string project) =>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ResNetService.Api.Hosting;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Batching;
@@ -10,7 +12,8 @@ namespace ResNetService.Deployment.Tests.Support;
 /// <summary>
 /// Checks environment variables given to the service (in the Dockerfile, compose file and Kubernetes manifests)
 /// against its real configuration: each Section__Key must bind to a property of that section's options class,
-/// with a value of the right type, so a misspelt name or value cannot be silently ignored.
+/// with a value of the right type, so a misspelt name or value cannot be silently ignored; and then the whole
+/// configuration (appsettings.json with the variables on top) must pass the service's own start-up validation.
 /// </summary>
 public static class ServiceSettings
 {
@@ -59,6 +62,40 @@ public static class ServiceSettings
             }
         }
 
-        return problems;
+        return problems.Count > 0 ? problems : ValidationProblems(environment);
+    }
+
+    /// <summary>What the service's options validation, run at its start, says about these variables.</summary>
+    private static IReadOnlyList<string> ValidationProblems(IReadOnlyDictionary<string, string> environment)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Repository.PathOf("src/ResNetService.Api/appsettings.json"))
+            .AddInMemoryCollection(environment.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":"), (string?)v.Value)))
+            .Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddImageClassifier(configuration).AddUploads();
+        using var provider = services.BuildServiceProvider();
+
+        Func<object>[] resolvers =
+        [
+            () => provider.GetRequiredService<IOptions<ModelOptions>>().Value,
+            () => provider.GetRequiredService<IOptions<BatchingOptions>>().Value,
+            () => provider.GetRequiredService<IOptions<ImageLimits>>().Value,
+            () => provider.GetRequiredService<IOptions<UploadLimits>>().Value,
+        ];
+        var problems = new List<string>();
+        foreach (var resolve in resolvers)
+        {
+            try
+            {
+                resolve();
+            }
+            catch (OptionsValidationException error)
+            {
+                problems.AddRange(error.Failures);
+            }
+        }
+
+        return problems.Distinct().ToList(); // A section that others depend on reports through them too.
     }
 }

@@ -7,6 +7,13 @@ using ResNetService.Api.Problems;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Hosting;
 
+// The container's health check runs this binary as a one-shot probe (see Hosting/HealthProbe.cs).
+if (HealthProbe.IsRequested(args))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(args);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddServiceLogging();

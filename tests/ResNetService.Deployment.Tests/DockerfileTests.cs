@@ -1,0 +1,169 @@
+using System.Xml.Linq;
+using ResNetService.Deployment.Tests.Support;
+
+namespace ResNetService.Deployment.Tests;
+
+/// <summary>The Dockerfile agrees with the repository: what it copies exists, what it runs is what the projects build.</summary>
+public sealed class DockerfileTests
+{
+    private const string ApiProject = "src/ResNetService.Api/ResNetService.Api.csproj";
+    private const string TrainerProject = "src/ResNetService.Trainer/ResNetService.Trainer.csproj";
+
+    private static readonly Dictionary<string, string> Cpu = new() { ["FLAVOR"] = "cpu" };
+    private static readonly Dictionary<string, string> Gpu = new() { ["FLAVOR"] = "gpu" };
+
+    private readonly DockerfileModel _dockerfile = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
+
+    [Fact]
+    public void Every_copied_path_exists_and_is_in_the_build_context()
+    {
+        var included = BuildContext.IncludedPaths;
+        var sources = _dockerfile.All("COPY")
+            .Where(copy => !copy.Arguments.StartsWith("--from="))
+            .SelectMany(copy => copy.Words[..^1])
+            .ToList();
+
+        Assert.NotEmpty(sources);
+        Assert.All(sources, source =>
+        {
+            Assert.True(File.Exists(Repository.PathOf(source)) || Directory.Exists(Repository.PathOf(source)), $"{source} does not exist");
+            Assert.Contains(included, path => source.TrimEnd('/') == path || source.StartsWith(path + "/"));
+        });
+    }
+
+    [Fact]
+    public void The_restore_layer_copies_every_project_the_api_references()
+    {
+        var copied = _dockerfile.InStage("build", "COPY").SelectMany(copy => copy.Words).Where(word => word.EndsWith(".csproj")).ToHashSet();
+
+        var needed = ProjectClosure(ApiProject).ToHashSet();
+
+        Assert.Contains("src/ResNetService.Inference/ResNetService.Inference.csproj", needed);
+        Assert.Equal(needed, copied);
+    }
+
+    [Fact]
+    public void The_build_publishes_the_api_as_the_deployment_tests_do_and_switches_onnx_runtime_by_flavor()
+    {
+        var publish = _dockerfile.InStage("build", "RUN").Single(run => run.Arguments.Contains("dotnet publish"));
+
+        Assert.Contains("dotnet " + string.Join(' ', PublishedService.PublishArguments) + " /app", publish.Arguments);
+        Assert.Contains("-p:OnnxRuntimeGpu=", publish.Arguments);
+        Assert.Contains("\"$FLAVOR\" = gpu", publish.Arguments);
+        Assert.Equal("cpu", _dockerfile.GlobalArguments["FLAVOR"]);
+    }
+
+    [Fact]
+    public void The_service_is_the_last_stage_and_its_base_follows_the_flavor()
+    {
+        Assert.Equal("service", _dockerfile.Stages[^1]);
+        Assert.Equal("base-${FLAVOR}", _dockerfile.BaseOf("service"));
+        Assert.Contains("base-cpu", _dockerfile.Stages);
+        Assert.Contains("base-gpu", _dockerfile.Stages);
+        Assert.Equal("${CUDA_IMAGE}", _dockerfile.BaseOf("base-gpu"));
+        Assert.Matches(@"^nvidia/cuda:12\.\d+(\.\d+)?-cudnn-runtime-ubuntu24\.04$", _dockerfile.GlobalArguments["CUDA_IMAGE"]);
+    }
+
+    [Fact]
+    public void External_images_are_pinned_to_a_tag_other_than_latest()
+    {
+        var images = _dockerfile.All("FROM")
+            .Select(from => DockerfileModel.Substitute(from.Words[0], _dockerfile.GlobalArguments))
+            .Where(image => !_dockerfile.Stages.Contains(image) && !image.StartsWith("base-"))
+            .ToList();
+
+        Assert.Equal(3, images.Count); // SDK, ASP.NET Core runtime, CUDA
+        Assert.All(images, image => Assert.Matches(@"^[\w./-]+:[\w.-]+$", image));
+        Assert.DoesNotContain(images, image => image.EndsWith(":latest"));
+    }
+
+    [Fact]
+    public void The_service_listens_on_the_exposed_port_and_runs_the_api_assembly_as_a_non_root_user()
+    {
+        var environment = _dockerfile.Environment("service", Cpu);
+
+        Assert.Equal("8080", _dockerfile.InStage("service", "EXPOSE").Single().Arguments);
+        Assert.Equal("8080", environment["ASPNETCORE_HTTP_PORTS"]);
+        Assert.Equal(["dotnet", AssemblyName(ApiProject) + ".dll"], EntryPoint("service"));
+        Assert.Equal("app", _dockerfile.InStage("service", "USER").Last().Arguments);
+        Assert.Equal("/app", _dockerfile.InStage("service", "WORKDIR").Single().Arguments);
+    }
+
+    [Fact]
+    public void The_health_check_probes_readiness_on_the_service_port_with_the_service_binary()
+    {
+        var healthCheck = _dockerfile.InStage("service", "HEALTHCHECK").Single();
+        var command = DockerInstruction.ExecForm(healthCheck.Arguments[(healthCheck.Arguments.IndexOf("CMD ") + 4)..]);
+
+        Assert.Contains("--start-period=", healthCheck.Arguments);
+        Assert.Equal(
+            ["dotnet", AssemblyName(ApiProject) + ".dll", "--health-probe", "http://127.0.0.1:8080/health/ready"], command);
+    }
+
+    [Fact]
+    public void The_trainer_target_runs_the_trainer_assembly_as_a_non_root_user()
+    {
+        Assert.Equal("resnet-trainer", AssemblyName(TrainerProject));
+        Assert.Equal(["dotnet", "/trainer/resnet-trainer.dll"], EntryPoint("trainer"));
+        Assert.Equal("app", _dockerfile.InStage("trainer", "USER").Last().Arguments);
+        Assert.Contains(_dockerfile.InStage("build-trainer", "RUN"), run => run.Arguments.Contains("dotnet publish " + TrainerProject));
+    }
+
+    [Fact]
+    public void Every_environment_variable_of_both_flavors_is_a_real_setting()
+    {
+        var cpu = _dockerfile.Environment("service", Cpu);
+        var gpu = _dockerfile.Environment("service", Gpu);
+
+        Assert.Equal("models/model.onnx", cpu["Model__Path"]);
+        Assert.Contains("NVIDIA_VISIBLE_DEVICES", gpu.Keys);
+        Assert.Empty(ServiceSettings.Problems(cpu));
+        Assert.Empty(ServiceSettings.Problems(gpu));
+    }
+
+    [Fact]
+    public void The_settings_check_rejects_unknown_names_and_bad_values()
+    {
+        var problems = ServiceSettings.Problems(new Dictionary<string, string>
+        {
+            ["Model__Pathh"] = "models/model.onnx",
+            ["Model__ExecutionProvider"] = "Tpu",
+            ["Batching__MaxBatchSize"] = "eight",
+            ["Modell__Path"] = "x",
+            ["Logging__Json"] = "yes",
+            ["Model__DeviceId"] = "1",
+        });
+
+        Assert.Equal(5, problems.Count);
+        Assert.DoesNotContain(problems, problem => problem.StartsWith("Model__DeviceId"));
+    }
+
+    [Fact]
+    public void The_settings_check_runs_the_service_validation_on_the_whole_configuration()
+    {
+        Assert.Empty(ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "64" }));
+
+        // More files per request than the queue (64 in appsettings.json) takes at once; a delay over 1 s.
+        var tooManyFiles = ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "65" });
+        var longDelay = ServiceSettings.Problems(new Dictionary<string, string> { ["Batching__MaxBatchDelay"] = "00:00:05" });
+
+        Assert.Contains("QueueCapacity", Assert.Single(tooManyFiles));
+        Assert.Contains("MaxBatchDelay", Assert.Single(longDelay));
+    }
+
+    private string[] EntryPoint(string stage) => DockerInstruction.ExecForm(_dockerfile.InStage(stage, "ENTRYPOINT").Single().Arguments);
+
+    private static string AssemblyName(string project) =>
+        XDocument.Load(Repository.PathOf(project)).Descendants("AssemblyName").SingleOrDefault()?.Value
+        ?? Path.GetFileNameWithoutExtension(project);
+
+    /// <summary>The project and every project it references, directly or not, as repository-relative paths.</summary>
+    private static IEnumerable<string> ProjectClosure(string project)
+    {
+        var folder = Path.GetDirectoryName(Repository.PathOf(project))!;
+        var references = XDocument.Load(Repository.PathOf(project)).Descendants("ProjectReference")
+            .Select(reference => Path.GetRelativePath(Repository.Root, Path.GetFullPath(Path.Combine(folder, reference.Attribute("Include")!.Value.Replace('\\', '/'))))
+                .Replace('\\', '/'));
+        return references.SelectMany(ProjectClosure).Prepend(project).Distinct();
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ResNetService.Api.Hosting;
+using ResNetService.Api.Uploads;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Hosting;
+using ResNetService.Inference.Images;
+
+namespace ResNetService.Deployment.Tests.Support;
+
+/// <summary>
+/// Checks environment variables given to the service (in the Dockerfile, compose file and Kubernetes manifests)
+/// against its real configuration: each Section__Key must bind to a property of that section's options class,
+/// with a value of the right type, so a misspelt name or value cannot be silently ignored; and then the whole
+/// configuration (appsettings.json with the variables on top) must pass the service's own start-up validation.
+/// </summary>
+public static class ServiceSettings
+{
+    /// <summary>Variables read by the .NET host or the NVIDIA container runtime rather than by the service's options.</summary>
+    public static readonly IReadOnlySet<string> PlatformVariables = new HashSet<string>
+    {
+        "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_RUNNING_IN_CONTAINER",
+        "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES",
+    };
+
+    private static readonly IReadOnlyDictionary<string, Type> OptionsBySection = new Dictionary<string, Type>
+    {
+        [ModelOptions.SectionName] = typeof(ModelOptions),
+        [BatchingOptions.SectionName] = typeof(BatchingOptions),
+        [ImageLimits.SectionName] = typeof(ImageLimits),
+        [UploadLimits.Section] = typeof(UploadLimits),
+    };
+
+    /// <summary>The problems found, one line each; empty when every variable is a real setting with a valid value.</summary>
+    public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, string> environment)
+    {
+        var problems = new List<string>();
+        foreach (var (name, value) in environment.Where(v => !PlatformVariables.Contains(v.Key)))
+        {
+            var key = name.Replace("__", ":");
+            var section = key.Split(':')[0];
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build();
+            try
+            {
+                if (key == LoggingSetup.JsonSwitch)
+                {
+                    configuration.GetValue<bool>(key);
+                }
+                else if (OptionsBySection.TryGetValue(section, out var optionsType))
+                {
+                    configuration.GetSection(section).Get(optionsType, binder => binder.ErrorOnUnknownConfiguration = true);
+                }
+                else
+                {
+                    problems.Add($"{name}: no such setting (sections: {string.Join(", ", OptionsBySection.Keys)}, {LoggingSetup.JsonSwitch})");
+                }
+            }
+            catch (InvalidOperationException error)
+            {
+                problems.Add($"{name}={value}: {error.Message}");
+            }
+        }
+
+        return problems.Count > 0 ? problems : ValidationProblems(environment);
+    }
+
+    /// <summary>What the service's options validation, run at its start, says about these variables.</summary>
+    private static IReadOnlyList<string> ValidationProblems(IReadOnlyDictionary<string, string> environment)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Repository.PathOf("src/ResNetService.Api/appsettings.json"))
+            .AddInMemoryCollection(environment.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":"), (string?)v.Value)))
+            .Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddImageClassifier(configuration).AddUploads();
+        using var provider = services.BuildServiceProvider();
+
+        Func<object>[] resolvers =
+        [
+            () => provider.GetRequiredService<IOptions<ModelOptions>>().Value,
+            () => provider.GetRequiredService<IOptions<BatchingOptions>>().Value,
+            () => provider.GetRequiredService<IOptions<ImageLimits>>().Value,
+            () => provider.GetRequiredService<IOptions<UploadLimits>>().Value,
+        ];
+        var problems = new List<string>();
+        foreach (var resolve in resolvers)
+        {
+            try
+            {
+                resolve();
+            }
+            catch (OptionsValidationException error)
+            {
+                problems.AddRange(error.Failures);
+            }
+        }
+
+        return problems.Distinct().ToList(); // A section that others depend on reports through them too.
+    }
+}

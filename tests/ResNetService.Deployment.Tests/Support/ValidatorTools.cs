@@ -1,0 +1,64 @@
+namespace ResNetService.Deployment.Tests.Support;
+
+/// <summary>
+/// The validators the checks run, installed when missing, so that a check never passes by not running:
+/// Debian's docker-compose (validates a compose file without a Docker engine) through apt-get, and two
+/// Dockerfile linters from the npm registry, pinned, into a folder beside the test binaries.
+/// </summary>
+public static class ValidatorTools
+{
+    public const string DockerfileLint = "dockerfilelint@1.8.0";
+    public const string DockerfileUtils = "dockerfile-utils@0.16.3";
+
+    private static readonly Lazy<string> DockerComposePath = new(InstallDockerCompose);
+    private static readonly Lazy<string> NodeModulesBin = new(InstallNodeLinters);
+
+    public static string DockerCompose => DockerComposePath.Value;
+
+    public static string NodeTool(string name) => Path.Combine(NodeModulesBin.Value, name);
+
+    private static string InstallDockerCompose()
+    {
+        if (Tool.Find("docker-compose") is { } installed)
+        {
+            return installed;
+        }
+
+        var aptGet = Tool.Find("apt-get")
+            ?? throw new InvalidOperationException("docker-compose is missing and there is no apt-get to install it.");
+        var environment = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        string[] install = ["install", "-y", "--no-install-recommends", "docker-compose"];
+        var result = Tool.Run(aptGet, install, environment: environment, timeout: TimeSpan.FromMinutes(10));
+        if (result.ExitCode != 0)
+        {
+            // A fresh machine may have no package lists yet.
+            Tool.Run(aptGet, ["update"], environment: environment, timeout: TimeSpan.FromMinutes(10));
+            result = Tool.Run(aptGet, install, environment: environment, timeout: TimeSpan.FromMinutes(10));
+        }
+
+        return Tool.Find("docker-compose")
+            ?? throw new InvalidOperationException($"apt-get could not install docker-compose: {result}");
+    }
+
+    private static string InstallNodeLinters()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "node-tools");
+        var bin = Path.Combine(folder, "node_modules", ".bin");
+        if (File.Exists(Path.Combine(bin, "dockerfilelint")) && File.Exists(Path.Combine(bin, "dockerfile-utils")))
+        {
+            return bin;
+        }
+
+        var npm = Tool.Find("npm") ?? throw new InvalidOperationException("npm is not on PATH: the Dockerfile linters need Node.js.");
+        Directory.CreateDirectory(folder);
+        var result = Tool.Run(
+            npm, ["install", "--prefix", folder, "--no-audit", "--no-fund", "--no-save", DockerfileLint, DockerfileUtils],
+            workingDirectory: folder, timeout: TimeSpan.FromMinutes(10));
+        if (result.ExitCode != 0 || !File.Exists(Path.Combine(bin, "dockerfilelint")))
+        {
+            throw new InvalidOperationException($"npm could not install the Dockerfile linters: {result}");
+        }
+
+        return bin;
+    }
+}

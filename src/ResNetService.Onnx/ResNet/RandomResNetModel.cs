@@ -1,0 +1,24 @@
+using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.Protos;
+
+namespace ResNetService.Onnx.ResNet;
+
+/// <summary>
+/// One call to a random-weight ResNet ONNX model, so that tests of the service can have a real model file
+/// without TorchSharp or a download. Same arguments, same bytes.
+/// </summary>
+public static class RandomResNetModel
+{
+    public const string ProducerVersion = "random-weights";
+
+    /// <summary>See <see cref="ResNetOnnxExporter.Build"/> for the graph's input and output.</summary>
+    public static ModelProto Create(ResNetConfig config, IReadOnlyDictionary<string, string>? metadata = null, int seed = 0, int? imageSize = null) =>
+        ResNetOnnxExporter.Build(config, RandomResNetWeights.Create(config, seed), metadata ?? new Dictionary<string, string>(), ProducerVersion, imageSize);
+
+    public static byte[] ToBytes(ResNetConfig config, IReadOnlyDictionary<string, string>? metadata = null, int seed = 0, int? imageSize = null) =>
+        OnnxModelFile.ToBytes(Create(config, metadata, seed, imageSize));
+
+    /// <summary>Writes the model to <paramref name="path"/> (creating its folder).</summary>
+    public static void Write(string path, ResNetConfig config, IReadOnlyDictionary<string, string>? metadata = null, int seed = 0, int? imageSize = null) =>
+        OnnxModelFile.Write(Create(config, metadata, seed, imageSize), path);
+}

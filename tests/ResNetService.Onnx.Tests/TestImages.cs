@@ -1,0 +1,17 @@
+namespace ResNetService.Onnx.Tests;
+
+/// <summary>Deterministic pseudo-images: roughly what a normalized photo looks like to the network.</summary>
+internal static class TestImages
+{
+    public static float[] Batch(int batch, int channels, int size, int seed)
+    {
+        var random = new Random(seed);
+        var data = new float[batch * channels * size * size];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = (float)(random.NextDouble() * 4.0 - 2.0);
+        }
+
+        return data;
+    }
+}

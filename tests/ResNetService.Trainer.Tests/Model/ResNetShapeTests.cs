@@ -1,0 +1,95 @@
+using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResNetService.Trainer.Tests.Model;
+
+public sealed class ResNetShapeTests
+{
+    [Theory]
+    [InlineData("resnet18", 32, StridePlacement.On3x3)]
+    [InlineData("resnet18", 64, StridePlacement.On3x3)]
+    [InlineData("resnet18", 224, StridePlacement.On3x3)]
+    [InlineData("resnet34", 32, StridePlacement.On3x3)]
+    [InlineData("resnet50", 32, StridePlacement.On3x3)]
+    [InlineData("resnet50", 64, StridePlacement.OnFirst1x1)]
+    [InlineData("resnet50", 224, StridePlacement.On3x3)]
+    [InlineData("resnet50", 224, StridePlacement.OnFirst1x1)]
+    public void Logits_have_one_row_per_image_and_one_column_per_class(string name, int size, StridePlacement placement)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet(new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 5, placement));
+        model.eval();
+
+        var logits = model.call(randn(2, 3, size, size));
+
+        Assert.Equal(new long[] { 2, 5 }, logits.shape);
+    }
+
+    [Fact]
+    public void Grayscale_input_channels_are_supported()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet18, NumClasses: 10, InputChannels: 1));
+
+        Assert.Equal(new long[] { 3, 10 }, model.call(randn(3, 1, 32, 32)).shape);
+    }
+
+    [Theory]
+    [InlineData(StridePlacement.On3x3)]
+    [InlineData(StridePlacement.OnFirst1x1)]
+    public void Identity_blocks_keep_the_shape(StridePlacement placement)
+    {
+        using var scope = NewDisposeScope();
+        using var block = new Bottleneck(256, 64, stride: 1, placement, downsample: null);
+        var input = randn(2, 256, 9, 9);
+
+        Assert.Equal(input.shape, block.call(input).shape);
+        Assert.False(block.HasProjection);
+    }
+
+    [Theory]
+    [InlineData(StridePlacement.On3x3, 8)]
+    [InlineData(StridePlacement.On3x3, 7)]
+    [InlineData(StridePlacement.OnFirst1x1, 8)]
+    [InlineData(StridePlacement.OnFirst1x1, 7)]
+    public void Projection_blocks_change_channels_and_halve_the_size(StridePlacement placement, int size)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet50, 10, placement));
+        var block = Block(model, "layer2.0");
+
+        var output = block.call(randn(2, 256, size, size));
+
+        Assert.Equal(new long[] { 2, 512, (size + 1) / 2, (size + 1) / 2 }, output.shape);
+    }
+
+    [Theory]
+    [InlineData(StridePlacement.On3x3, 8)]
+    [InlineData(StridePlacement.OnFirst1x1, 4)]
+    public void Stride_sits_where_the_placement_says(StridePlacement placement, long sizeAfterFirst1x1)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet50, 10, placement));
+        var conv1 = Block(model, "layer2.0.conv1");
+
+        Assert.Equal(new long[] { 1, 128, sizeAfterFirst1x1, sizeAfterFirst1x1 }, conv1.call(randn(1, 256, 8, 8)).shape);
+    }
+
+    [Fact]
+    public void Basic_projection_block_changes_channels_and_stride()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet18, 10));
+
+        Assert.Equal(new long[] { 1, 256, 4, 4 }, Block(model, "layer3.0").call(randn(1, 128, 8, 8)).shape);
+        Assert.Equal(new long[] { 1, 256, 4, 4 }, Block(model, "layer3.1").call(randn(1, 256, 4, 4)).shape);
+        Assert.Equal(
+            [false, false, true, false, true, false, true, false],
+            model.Blocks().Select(entry => entry.Block.HasProjection));
+    }
+
+    private static nn.Module<Tensor, Tensor> Block(ResNet model, string name) =>
+        (nn.Module<Tensor, Tensor>)model.named_modules().Single(entry => entry.name == name).module;
+}

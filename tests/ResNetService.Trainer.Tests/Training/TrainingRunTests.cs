@@ -1,0 +1,99 @@
+using ResNetService.Trainer.Tests.Support;
+using ResNetService.Trainer.Training;
+
+namespace ResNetService.Trainer.Tests.Training;
+
+/// <summary>Short real runs: ResNet-18 at 32x32 on a few dozen IDX images whose brightness gives away the class.</summary>
+public sealed class TrainingRunTests
+{
+    private static TrainingOptions Options(string data, int epochs) => new()
+    {
+        Data = "idx:" + data,
+        Architecture = "resnet18",
+        ImageSize = 32,
+        Epochs = epochs,
+        BatchSize = 10,
+        LearningRate = 2e-3,
+        WeightDecay = 0,
+        Augmentation = new AugmentationOptions(CropPadding: 0, HorizontalFlip: false),
+        Seed = 1,
+    };
+
+    [Fact]
+    public void Training_lowers_the_loss_and_writes_checkpoints_metrics_and_curves()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["bright"], trainCount: 40, testCount: 20);
+        var run = new TrainingRun(folder["run"], new SilentProgress());
+
+        var history = run.Run(Options(folder["bright"], epochs: 4));
+
+        Assert.Equal(4, history.Count);
+        Assert.True(history[^1].TrainLoss < 0.7 * history[0].TrainLoss,
+            $"training loss should fall: {string.Join(", ", history.Select(m => m.TrainLoss.ToString("F3")))}");
+        foreach (var file in new[] { "last.json", "last.weights", "last.optimizer", "best.json", "best.weights", "metrics.csv", "training-curves.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(folder["run"], file)), file + " is missing");
+        }
+
+        var rows = MetricsCsv.Read(Path.Combine(folder["run"], MetricsCsv.FileName));
+        Assert.Equal([1, 2, 3, 4], rows.Select(r => r.Epoch));
+        Assert.Equal(history[^1].TestAccuracy, rows[^1].TestAccuracy, 5);
+    }
+
+    [Fact]
+    public void The_best_checkpoint_reloads_to_the_accuracy_it_recorded()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["bright"], trainCount: 30, testCount: 20);
+        new TrainingRun(folder["run"], new SilentProgress()).Run(Options(folder["bright"], epochs: 2));
+
+        var prefix = Checkpoint.Resolve(folder["run"]);
+        var info = Checkpoint.ReadInfo(prefix);
+        using var model = Checkpoint.LoadModel(prefix, info);
+        var data = ResNetService.Trainer.Data.DataSource.Load("idx:" + folder["bright"], new(info.ImageSize));
+        using var test = new BatchTensors(data.Test);
+        using var normalizer = new Normalizer(info.Mean, info.Std);
+        var (predictions, _) = Predictor.Predict(model, test, normalizer, batchSize: 7);
+
+        Assert.Equal("resnet18", info.Architecture);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString()), info.Labels);
+        Assert.Equal(info.TestAccuracy, (double)predictions.Where((p, i) => p == data.Test.Labels[i]).Count() / data.Test.Count, 6);
+    }
+
+    [Fact]
+    public void Resuming_continues_exactly_where_the_run_stopped()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["bright"], trainCount: 30, testCount: 10);
+        var whole = new TrainingRun(folder["whole"], new SilentProgress()).Run(Options(folder["bright"], epochs: 2));
+
+        using var stop = new CancellationTokenSource();
+        var interrupted = new TrainingRun(folder["split"], new StopAfterFirstEpoch(stop));
+        Assert.Single(interrupted.Run(Options(folder["bright"], epochs: 2), cancellation: stop.Token));
+        var resumed = interrupted.Run(Options(folder["bright"], epochs: 2), interrupted.ReadResumeInfo());
+
+        Assert.Equal([1, 2], resumed.Select(m => m.Epoch));
+        Assert.Equal(whole[1].TrainLoss, resumed[1].TrainLoss, 4);
+        Assert.Equal(whole[1].TestLoss, resumed[1].TestLoss, 4);
+        Assert.Equal(2, Checkpoint.ReadInfo(interrupted.LastPrefix).Epoch);
+    }
+}
+
+/// <summary>Cancels the run when its first epoch ends, as Ctrl+C would.</summary>
+internal sealed class StopAfterFirstEpoch(CancellationTokenSource stop) : ITrainingProgress
+{
+    public void Message(string text)
+    {
+    }
+
+    public void EpochStarted(int epoch, int epochs, int steps)
+    {
+    }
+
+    public void StepCompleted(int step, double loss, double accuracy, double imagesPerSecond)
+    {
+    }
+
+    public void EpochCompleted(EpochMetrics metrics, bool best) => stop.Cancel();
+}

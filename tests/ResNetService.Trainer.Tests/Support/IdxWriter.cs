@@ -39,18 +39,18 @@ public static class IdxWriter
         }
     }
 
-    /// <summary>A small IDX data set: images whose brightness depends on the label, in a folder of four files.</summary>
-    public static void WriteDataSet(string directory, int trainCount, int testCount, int size = 8, bool gzip = true)
+    /// <summary>A small IDX data set: images whose brightness is label x 250 / classes, in a folder of four files.</summary>
+    public static void WriteDataSet(string directory, int trainCount, int testCount, int size = 8, bool gzip = true, int classes = 10)
     {
         Directory.CreateDirectory(directory);
         var suffix = gzip ? ".gz" : "";
         foreach (var (prefix, count) in new[] { ("train", trainCount), ("t10k", testCount) })
         {
-            var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
+            var labels = Enumerable.Range(0, count).Select(i => (byte)(i % classes)).ToArray();
             var pixels = new byte[count * size * size];
             for (var i = 0; i < count; i++)
             {
-                Array.Fill(pixels, (byte)(labels[i] * 25), i * size * size, size * size);
+                Array.Fill(pixels, (byte)(labels[i] * 250 / classes), i * size * size, size * size);
             }
 
             WriteImages(Path.Combine(directory, $"{prefix}-images-idx3-ubyte{suffix}"), pixels, count, size, size);

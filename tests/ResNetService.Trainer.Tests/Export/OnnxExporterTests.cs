@@ -1,0 +1,74 @@
+using Xunit.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Export;
+using ResNetService.Trainer.Model;
+
+namespace ResNetService.Trainer.Tests.Export;
+
+public sealed class OnnxExporterTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("resnet18", 32, StridePlacement.On3x3)]
+    [InlineData("resnet18", 64, StridePlacement.OnFirst1x1)]
+    [InlineData("resnet50", 32, StridePlacement.On3x3)]
+    [InlineData("resnet50", 32, StridePlacement.OnFirst1x1)]
+    [InlineData("resnet50", 64, StridePlacement.On3x3)]
+    public void Exported_model_computes_the_same_logits(string name, int imageSize, StridePlacement placement)
+    {
+        using var model = TrainedLikeModels.Create(new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 10, placement), imageSize);
+
+        var bytes = OnnxExporter.ToBytes(model, new Dictionary<string, string>(), "test");
+        var result = ParityCheck.Run(model, bytes, imageSize, batchSize: 3);
+
+        output.WriteLine(result.ToString());
+        Assert.True(result.Passed, result.ToString());
+        Assert.True(result.MaxAbsLogit > 0);
+    }
+
+    [Fact]
+    public void Running_statistics_are_exported_not_just_parameters()
+    {
+        using var model = TrainedLikeModels.Create(new ResNetConfig(ResNetArchitecture.ResNet18, 4), 32);
+
+        var tensors = StateDict.ToNamedTensors(model);
+
+        Assert.DoesNotContain(tensors.Keys, key => key.EndsWith("num_batches_tracked", StringComparison.Ordinal));
+        Assert.Equal(
+            ResNetParameters.Enumerate(model.Config).Select(spec => (spec.Name, string.Join("x", spec.Shape))).Order(),
+            tensors.Values.Select(tensor => (tensor.Name, string.Join("x", tensor.Shape))).Order());
+        Assert.Contains(tensors["layer1.0.bn1.running_var"].Data, value => Math.Abs(value - 1) > 0.01);
+    }
+
+    [Fact]
+    public void Parity_check_fails_for_a_file_from_other_weights()
+    {
+        var config = new ResNetConfig(ResNetArchitecture.ResNet18, 10);
+        using var model = TrainedLikeModels.Create(config, 32, seed: 1);
+        using var other = TrainedLikeModels.Create(config, 32, seed: 2);
+
+        var result = ParityCheck.Run(model, OnnxExporter.ToBytes(other, new Dictionary<string, string>(), "test"), 32);
+
+        Assert.False(result.Passed, result.ToString());
+    }
+
+    [Fact]
+    public void Written_file_carries_the_callers_metadata()
+    {
+        using var model = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet18, 3));
+        var path = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}", "model.onnx");
+        try
+        {
+            OnnxExporter.Write(model, path, new Dictionary<string, string> { ["labels"] = "[\"a\",\"b\",\"c\"]" }, "trainer-test", imageSize: 32);
+
+            using var session = new InferenceSession(path);
+            Assert.Equal("[\"a\",\"b\",\"c\"]", session.ModelMetadata.CustomMetadataMap["labels"]);
+            Assert.Equal(new[] { 3L }, session.OutputMetadata["logits"].Dimensions.Skip(1).Select(d => (long)d));
+            Assert.Equal(new[] { 3, 32, 32 }, session.InputMetadata["input"].Dimensions.Skip(1));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+}

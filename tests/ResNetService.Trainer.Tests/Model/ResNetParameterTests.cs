@@ -40,6 +40,31 @@ public sealed class ResNetParameterTests
         Assert.Equal(TorchvisionStateDict(architecture, numClasses: 7), Shapes(model));
     }
 
+    [Theory]
+    [InlineData("resnet18", StridePlacement.On3x3)]
+    [InlineData("resnet34", StridePlacement.OnFirst1x1)]
+    [InlineData("resnet50", StridePlacement.OnFirst1x1)]
+    [InlineData("resnet101", StridePlacement.On3x3)]
+    [InlineData("resnet152", StridePlacement.On3x3)]
+    public void State_dict_matches_what_the_onnx_graph_expects(string name, StridePlacement placement)
+    {
+        var config = new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 12, placement);
+        using var model = new ResNet(config);
+        var specs = ResNetParameters.Enumerate(config);
+        static string Describe(string key, IEnumerable<long> shape) => $"{key} {string.Join("x", shape)}";
+
+        // Parameters come in torchvision's registration order; TorchSharp's state_dict lists buffers after them.
+        Assert.Equal(
+            specs.Where(spec => spec.IsTrainable).Select(spec => Describe(spec.Name, spec.Shape)),
+            model.named_parameters().Select(entry => Describe(entry.name, entry.parameter.shape)));
+        Assert.Equal(
+            specs.Select(spec => Describe(spec.Name, spec.Shape)).Order(StringComparer.Ordinal),
+            model.state_dict()
+                .Where(entry => !entry.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+                .Select(entry => Describe(entry.Key, entry.Value.shape))
+                .Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Zero_init_residual_zeroes_each_blocks_last_norm_weight_only()
     {

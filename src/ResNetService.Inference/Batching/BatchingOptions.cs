@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ResNetService.Inference.Batching;
+
+/// <summary>How concurrent requests are gathered into model runs (configuration section <c>Batching</c>).</summary>
+public sealed class BatchingOptions
+{
+    public const string SectionName = "Batching";
+
+    /// <summary>Most images in one model run.</summary>
+    [Range(1, 1024)]
+    public int MaxBatchSize { get; set; } = 8;
+
+    /// <summary>
+    /// How long the first waiting image may wait for others before its batch runs anyway (0 = run at once with whatever
+    /// is queued). Timers on Linux have about a millisecond of resolution.
+    /// </summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Images that may wait for the model; one more is refused with <see cref="OverloadedException"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>What an overloaded caller is told to wait before retrying (Retry-After).</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+}

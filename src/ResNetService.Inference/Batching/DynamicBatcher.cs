@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ResNetService.Inference.Classification;
+
+namespace ResNetService.Inference.Batching;
+
+/// <summary>The output row of one image and how it was run.</summary>
+public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan QueueTime, TimeSpan InferenceTime);
+
+/// <summary>
+/// Shares model runs between concurrent callers. Callers fill a pooled row (preprocessing on their own thread) and
+/// queue it; one consumer gathers rows until <see cref="BatchingOptions.MaxBatchSize"/> or
+/// <see cref="BatchingOptions.MaxBatchDelay"/>, runs them as one batch and hands each caller its own output row.
+/// The queue is bounded: a caller that finds it full gets <see cref="OverloadedException"/> at once.
+/// </summary>
+public sealed class DynamicBatcher : IAsyncDisposable
+{
+    private readonly IBatchModel _model;
+    private readonly BatchingOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<QueuedRow> _queue;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _consumer;
+    private readonly float[] _batchInput;
+    private readonly float[] _batchOutput;
+    private int _reserved; // rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
+    private long _images, _batches, _overloaded;
+
+    public DynamicBatcher(IBatchModel model, BatchingOptions options, ILogger? logger = null)
+    {
+        _model = model;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _queue = Channel.CreateBounded<QueuedRow>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // never waited on: admission is decided by _reserved
+        });
+        _batchInput = new float[options.MaxBatchSize * model.InputLength];
+        _batchOutput = new float[options.MaxBatchSize * model.OutputLength];
+        _consumer = Task.Run(ConsumeAsync);
+    }
+
+    public InferenceStatistics Statistics =>
+        new(Interlocked.Read(ref _images), Interlocked.Read(ref _batches), Interlocked.Read(ref _overloaded), Volatile.Read(ref _reserved));
+
+    /// <summary>A pooled buffer for one input row; write the first <see cref="IBatchModel.InputLength"/> floats, then pass it to <see cref="RunAsync"/>.</summary>
+    public float[] RentRow() => ArrayPool<float>.Shared.Rent(_model.InputLength);
+
+    /// <summary>Gives back a rented row that will not be run (e.g. its image failed to decode).</summary>
+    public static void ReturnRow(float[] row) => ArrayPool<float>.Shared.Return(row);
+
+    /// <summary>Queues one row (the batcher takes ownership of it) and waits for its output.</summary>
+    /// <exception cref="OverloadedException">The queue is full.</exception>
+    public Task<BatchRowResult> RunAsync(float[] row, CancellationToken cancellationToken = default) =>
+        RunManyAsync([row], cancellationToken)[0];
+
+    /// <summary>
+    /// Queues all rows or none (the batcher takes ownership of them): they run together as far as
+    /// <see cref="BatchingOptions.MaxBatchSize"/> allows. One task per row, in order.
+    /// </summary>
+    /// <exception cref="OverloadedException">The queue has no room for all of them.</exception>
+    public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, CancellationToken cancellationToken = default)
+    {
+        if (_stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
+        {
+            foreach (var row in rows)
+                ReturnRow(row);
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref _overloaded);
+            throw new OverloadedException(_options.RetryAfter);
+        }
+
+        var tasks = new Task<BatchRowResult>[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var queued = new QueuedRow(rows[i], Stopwatch.GetTimestamp(), cancellationToken);
+            tasks[i] = queued.Completion.Task;
+            if (!_queue.Writer.TryWrite(queued)) // cannot happen while reservations hold; fail safe rather than wait
+            {
+                Interlocked.Decrement(ref _reserved);
+                queued.Release();
+                queued.Fail(new OverloadedException(_options.RetryAfter));
+            }
+        }
+        return tasks;
+    }
+
+    private bool TryReserve(int count)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _reserved);
+            if (current + count > _options.QueueCapacity)
+                return false;
+            if (Interlocked.CompareExchange(ref _reserved, current + count, current) == current)
+                return true;
+        }
+    }
+
+    private async Task ConsumeAsync()
+    {
+        var batch = new List<QueuedRow>(_options.MaxBatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_stopping.Token))
+            {
+                await GatherAsync(batch);
+                if (batch.Count > 0)
+                    RunBatch(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Takes rows until the batch is full or the first row has waited <see cref="BatchingOptions.MaxBatchDelay"/>.</summary>
+    private async Task GatherAsync(List<QueuedRow> batch)
+    {
+        long? deadline = null;
+        while (batch.Count < _options.MaxBatchSize)
+        {
+            if (_queue.Reader.TryRead(out var queued))
+            {
+                Interlocked.Decrement(ref _reserved);
+                if (queued.Completion.Task.IsCompleted) // cancelled while waiting: skip it, nobody wants the answer
+                {
+                    queued.Release();
+                    queued.Fail(new OperationCanceledException());
+                    continue;
+                }
+                batch.Add(queued);
+                deadline ??= queued.EnqueuedAt + (long)(_options.MaxBatchDelay.TotalSeconds * Stopwatch.Frequency);
+                continue;
+            }
+            if (deadline is not { } due || !await WaitForMoreAsync(due))
+                return;
+        }
+    }
+
+    /// <summary>True when another row arrived before <paramref name="deadline"/>.</summary>
+    private async Task<bool> WaitForMoreAsync(long deadline)
+    {
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        if (remaining <= TimeSpan.Zero)
+            return false;
+        if (remaining < TimeSpan.FromMilliseconds(1))
+        {
+            // Timers tick about once a millisecond: spin for sub-millisecond delays instead.
+            var spinner = new SpinWait();
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (_queue.Reader.TryPeek(out _))
+                    return true;
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            return _queue.Reader.TryPeek(out _);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(remaining);
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private void RunBatch(List<QueuedRow> batch)
+    {
+        int inputLength = _model.InputLength, outputLength = _model.OutputLength, rows = batch.Count;
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < rows; i++)
+        {
+            batch[i].Row.AsSpan(0, inputLength).CopyTo(_batchInput.AsSpan(i * inputLength));
+            batch[i].Release();
+        }
+
+        try
+        {
+            _model.Run(_batchInput.AsMemory(0, rows * inputLength), rows, _batchOutput.AsSpan(0, rows * outputLength));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A model run of {Rows} images failed", rows);
+            foreach (var queued in batch)
+                queued.Fail(e);
+            return;
+        }
+
+        var inferenceTime = Stopwatch.GetElapsedTime(started);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _images, rows);
+        for (var i = 0; i < rows; i++)
+        {
+            var output = _batchOutput.AsSpan(i * outputLength, outputLength).ToArray();
+            var queueTime = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started);
+            batch[i].Succeed(new BatchRowResult(output, rows, queueTime, inferenceTime));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        await _consumer;
+        while (_queue.Reader.TryRead(out var left))
+        {
+            left.Release();
+            left.Fail(new ObjectDisposedException(nameof(DynamicBatcher), "The model was unloaded."));
+        }
+        _stopping.Dispose();
+    }
+
+    /// <summary>A row waiting for the model. Its buffer belongs to the batcher until <see cref="Release"/>.</summary>
+    private sealed class QueuedRow
+    {
+        private readonly CancellationTokenRegistration _cancellation;
+
+        public QueuedRow(float[] row, long enqueuedAt, CancellationToken cancellationToken)
+        {
+            Row = row;
+            EnqueuedAt = enqueuedAt;
+            if (cancellationToken.CanBeCanceled)
+                _cancellation = cancellationToken.Register(() => Completion.TrySetCanceled(cancellationToken));
+        }
+
+        public float[] Row { get; }
+        public long EnqueuedAt { get; }
+        public TaskCompletionSource<BatchRowResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Returns the buffer to the pool once its floats are copied into the batch (or it is skipped).</summary>
+        public void Release() => ArrayPool<float>.Shared.Return(Row);
+
+        public void Succeed(BatchRowResult result)
+        {
+            Completion.TrySetResult(result);
+            _cancellation.Dispose();
+        }
+
+        public void Fail(Exception error)
+        {
+            Completion.TrySetException(error);
+            _cancellation.Dispose();
+        }
+    }
+}

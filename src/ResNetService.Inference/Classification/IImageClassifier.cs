@@ -1,0 +1,35 @@
+using ResNetService.Inference.Model;
+
+namespace ResNetService.Inference.Classification;
+
+/// <summary>
+/// Classifies encoded images with the loaded model. Decoding and preprocessing run on the caller's thread; model runs
+/// are shared between concurrent callers by a dynamic batcher. Registered as a singleton by
+/// <see cref="Hosting.InferenceServiceCollectionExtensions.AddImageClassifier"/>.
+/// </summary>
+public interface IImageClassifier
+{
+    /// <summary>True once the model is loaded and its warm-up batch has run.</summary>
+    bool IsReady { get; }
+
+    /// <summary>The loaded model. Throws <see cref="ModelNotReadyException"/> before <see cref="IsReady"/>.</summary>
+    ModelInfo Info { get; }
+
+    InferenceStatistics Statistics { get; }
+
+    /// <summary>Top-<paramref name="topK"/> classes of one encoded image (JPEG, PNG, WebP, GIF, BMP).</summary>
+    /// <exception cref="ImageRejectedException">The image is not acceptable; its <see cref="ImageProblem"/> says why.</exception>
+    /// <exception cref="OverloadedException">The queue is full.</exception>
+    /// <exception cref="ModelNotReadyException">The model is still loading.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is below 1 (values above the class count are clamped).</exception>
+    Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Classifies several images together (split into model runs of at most MaxBatchSize). Each image gets its own
+    /// result in input order; an image that cannot be decoded is reported in its item and does not fail the others.
+    /// </summary>
+    /// <exception cref="OverloadedException">The queue has no room for the whole request.</exception>
+    /// <exception cref="ModelNotReadyException">The model is still loading.</exception>
+    Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Images;
+using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
+
+namespace ResNetService.Inference.Classification;
+
+/// <summary>
+/// A loaded model behind a dynamic batcher. Each call decodes and preprocesses on the caller's thread straight into a
+/// pooled row, queues only the model run, and ranks its own output row.
+/// </summary>
+public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
+{
+    private readonly OnnxModel _model;
+    private readonly ImageLimits _limits;
+    private readonly DynamicBatcher _batcher;
+    private bool _disposed;
+
+    /// <summary>Takes ownership of <paramref name="model"/> (disposed with this classifier).</summary>
+    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null)
+    {
+        _model = model;
+        _limits = limits;
+        _batcher = new DynamicBatcher(model, batching, logger);
+    }
+
+    public bool IsReady => !_disposed;
+
+    public ModelInfo Info => _model.Info;
+
+    public InferenceStatistics Statistics => _batcher.Statistics;
+
+    public async Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        var (row, preprocessingTime) = Preprocess(image.Span);
+        var result = await _batcher.RunAsync(row, cancellationToken);
+        return Rank(result, topK, preprocessingTime);
+    }
+
+    public async Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        var rejections = new ImageRejectedException?[images.Count];
+        var prepared = new List<(int Index, float[] Row, TimeSpan Time)>(images.Count);
+        try
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    var (row, time) = Preprocess(images[i].Span);
+                    prepared.Add((i, row, time));
+                }
+                catch (ImageRejectedException e)
+                {
+                    rejections[i] = e;
+                }
+            }
+        }
+        catch
+        {
+            foreach (var item in prepared)
+                DynamicBatcher.ReturnRow(item.Row);
+            throw;
+        }
+
+        var runs = _batcher.RunManyAsync(prepared.Select(p => p.Row).ToArray(), cancellationToken);
+        var results = new BatchItemResult[images.Count];
+        for (var i = 0; i < images.Count; i++)
+            if (rejections[i] is { } rejection)
+                results[i] = new BatchItemResult(null, rejection);
+        for (var p = 0; p < prepared.Count; p++)
+            results[prepared[p].Index] = new BatchItemResult(Rank(await runs[p], topK, prepared[p].Time), null);
+        return results;
+    }
+
+    /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>
+    private (float[] Row, TimeSpan Time) Preprocess(ReadOnlySpan<byte> image)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var started = Stopwatch.GetTimestamp();
+        var settings = _model.Info.Preprocessing;
+        var row = _batcher.RentRow();
+        try
+        {
+            using var bitmap = ImageDecoder.Decode(image, _limits, settings);
+            ImagePreprocessor.WriteTensor(bitmap, settings, row);
+        }
+        catch
+        {
+            DynamicBatcher.ReturnRow(row);
+            throw;
+        }
+        return (row, Stopwatch.GetElapsedTime(started));
+    }
+
+    private ClassificationResult Rank(BatchRowResult result, int topK, TimeSpan preprocessingTime)
+    {
+        var probabilities = result.Output;
+        if (_model.Info.OutputKind == OutputKinds.Logits)
+            Probabilities.Softmax(result.Output, probabilities);
+        var labels = _model.Info.Labels;
+        var predictions = Probabilities.TopK(probabilities, topK)
+            .Select(i => new Prediction(i, labels[i], probabilities[i]))
+            .ToArray();
+        return new ClassificationResult(predictions, result.BatchSize, preprocessingTime, result.QueueTime, result.InferenceTime);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        await _batcher.DisposeAsync();
+        _model.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.Model;
+
+namespace ResNetService.Inference.Hosting;
+
+/// <summary>
+/// The <see cref="IImageClassifier"/> the container hands out: refuses work with <see cref="ModelNotReadyException"/>
+/// until <see cref="ModelLoaderService"/> has loaded and warmed up the model, then forwards to it.
+/// </summary>
+public sealed class ImageClassifierHost : IImageClassifier, IAsyncDisposable
+{
+    private volatile ImageClassifier? _classifier;
+
+    public bool IsReady => _classifier?.IsReady ?? false;
+
+    public ModelInfo Info => Ready.Info;
+
+    public InferenceStatistics Statistics => _classifier?.Statistics ?? new InferenceStatistics(0, 0, 0, 0);
+
+    public Task<ClassificationResult> ClassifyAsync(
+        ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default) =>
+        Ready.ClassifyAsync(image, topK, cancellationToken);
+
+    public Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
+        Ready.ClassifyBatchAsync(images, topK, cancellationToken);
+
+    /// <summary>Makes a loaded, warmed-up classifier the one that serves requests.</summary>
+    public void Activate(ImageClassifier classifier) => _classifier = classifier;
+
+    private ImageClassifier Ready => _classifier is { IsReady: true } classifier ? classifier : throw new ModelNotReadyException();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _classifier, null) is { } classifier)
+            await classifier.DisposeAsync();
+    }
+}

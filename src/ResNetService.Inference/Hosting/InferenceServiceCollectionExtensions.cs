@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.Images;
+
+namespace ResNetService.Inference.Hosting;
+
+public static class InferenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IImageClassifier"/> (a singleton) and the hosted service that loads and warms up the model
+    /// at start. Binds and validates at start the sections <c>Model</c>, <c>Batching</c> and <c>ImageLimits</c>
+    /// of <paramref name="configuration"/>.
+    /// </summary>
+    public static IServiceCollection AddImageClassifier(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageLimits>().Bind(configuration.GetSection(ImageLimits.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>();
+        services.AddSingleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>();
+
+        services.AddSingleton<ImageClassifierHost>();
+        services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<ImageClassifierHost>());
+        services.AddHostedService<ModelLoaderService>();
+        return services;
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using ResNetService.Inference.ExecutionProviders;
+
+namespace ResNetService.Inference.Hosting;
+
+/// <summary>Which model to serve and how (configuration section <c>Model</c>).</summary>
+public sealed class ModelOptions
+{
+    public const string SectionName = "Model";
+
+    /// <summary>Path of the <c>.onnx</c> file.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Path { get; set; } = "";
+
+    /// <summary>Display name; defaults to the file name without extension.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Labels file (one class name per line) used when neither the model metadata nor a sidecar has labels.</summary>
+    public string? LabelsPath { get; set; }
+
+    /// <summary>
+    /// ImageNet's 1000 class names, one per line, used as the default labels of a 1000-class model without labels.
+    /// When unset, <c>imagenet-labels.txt</c> beside the model is used if present.
+    /// </summary>
+    public string? ImageNetLabelsPath { get; set; }
+
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+
+    /// <summary>CUDA device ordinal.</summary>
+    [Range(0, 64)]
+    public int DeviceId { get; set; }
+
+    /// <summary>Threads ONNX Runtime uses inside one operator; null lets it choose (one per core).</summary>
+    [Range(1, 1024)]
+    public int? IntraOpThreads { get; set; }
+
+    /// <summary>Threads for running independent operators in parallel; null lets ONNX Runtime choose.</summary>
+    [Range(1, 1024)]
+    public int? InterOpThreads { get; set; }
+
+    /// <summary>Preprocessing for models whose file and sidecar do not say (each value falls back on its own).</summary>
+    public PreprocessingOverrides Preprocessing { get; set; } = new();
+
+    /// <summary><c>logits</c> or <c>probabilities</c>; when unset the warm-up output decides (rows summing to 1 are probabilities).</summary>
+    public string? OutputKind { get; set; }
+}
+
+/// <summary>Configured preprocessing values; null means "not configured".</summary>
+public sealed class PreprocessingOverrides
+{
+    [Range(1, 4096)]
+    public int? ImageSize { get; set; }
+    public string? ResizeMode { get; set; }
+    [Range(1, 8192)]
+    public int? ResizeSize { get; set; }
+    public float[]? Mean { get; set; }
+    public float[]? Std { get; set; }
+    public string? ColorMode { get; set; }
+}

@@ -1,0 +1,112 @@
+using ResNetService.Inference.Preprocessing;
+using SkiaSharp;
+
+namespace ResNetService.Inference.Images;
+
+/// <summary>
+/// Decodes an uploaded file into an upright, opaque RGBA bitmap, refusing what it should not decode: the pixel
+/// count is checked from the header first, and large JPEG/WebP files are decoded at a reduced scale when the
+/// preprocessing would shrink them anyway.
+/// </summary>
+public static class ImageDecoder
+{
+    /// <summary>The formats the service accepts. Others that Skia can read (ICO, WBMP, DNG...) are "unsupported".</summary>
+    public static IReadOnlySet<SKEncodedImageFormat> AcceptedFormats { get; } = new HashSet<SKEncodedImageFormat>
+    {
+        SKEncodedImageFormat.Jpeg, SKEncodedImageFormat.Png, SKEncodedImageFormat.Webp,
+        SKEncodedImageFormat.Gif, SKEncodedImageFormat.Bmp,
+    };
+
+    /// <summary>
+    /// Decodes <paramref name="encoded"/> (the first frame of an animation). When <paramref name="target"/> is given,
+    /// the image may be decoded smaller, but never below what that preprocessing needs.
+    /// </summary>
+    /// <exception cref="ImageRejectedException">The bytes are not an accepted image, or break a limit.</exception>
+    public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageLimits limits, PreprocessingSettings? target = null)
+    {
+        if (encoded.Length > limits.MaxBytes)
+            throw new ImageRejectedException(ImageProblem.TooManyBytes,
+                $"The image is {encoded.Length} bytes; at most {limits.MaxBytes} are accepted.");
+        if (encoded.IsEmpty)
+            throw new ImageRejectedException(ImageProblem.NotAnImage, "The file is empty.");
+
+        using var data = SKData.CreateCopy(encoded);
+        using var stream = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(stream);
+        if (codec is null)
+            throw NotOpened(encoded);
+        if (!AcceptedFormats.Contains(codec.EncodedFormat))
+            throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
+                $"{codec.EncodedFormat} images are not accepted; send JPEG, PNG, WebP, GIF or BMP.");
+
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if ((long)width * height > limits.MaxPixels)
+            throw new ImageRejectedException(ImageProblem.TooManyPixels,
+                $"The image is {width}x{height} = {(long)width * height} pixels; at most {limits.MaxPixels} are accepted.");
+
+        var stored = DecodePixels(codec, DecodeSize(codec, target));
+        var upright = ImageOrientation.Apply(stored, codec.EncodedOrigin);
+        if (!ReferenceEquals(upright, stored))
+            stored.Dispose();
+        return upright;
+    }
+
+    private static ImageRejectedException NotOpened(ReadOnlySpan<byte> encoded)
+    {
+        if (ImageFormatSniffer.UnsupportedFormatName(encoded) is { } format)
+            return new ImageRejectedException(ImageProblem.UnsupportedFormat,
+                $"{format} images are not supported; send JPEG, PNG, WebP, GIF or BMP.");
+        return ImageFormatSniffer.LooksLikeAcceptedFormat(encoded)
+            ? new ImageRejectedException(ImageProblem.Corrupt, "The image is truncated or damaged.")
+            : new ImageRejectedException(ImageProblem.NotAnImage, "The file is not an image.");
+    }
+
+    /// <summary>The smallest size the codec can decode to directly (1/8, 1/4, 1/2) that keeps every pixel the resize needs.</summary>
+    private static SKSizeI DecodeSize(SKCodec codec, PreprocessingSettings? target)
+    {
+        var full = codec.Info.Size;
+        if (target is null)
+            return full;
+        foreach (var scale in new[] { 0.125f, 0.25f, 0.5f })
+        {
+            var scaled = codec.GetScaledDimensions(scale);
+            if (scaled.Width < full.Width && target.IsLargeEnough(scaled.Width, scaled.Height))
+                return scaled;
+        }
+        return full;
+    }
+
+    private static SKBitmap DecodePixels(SKCodec codec, SKSizeI size)
+    {
+        // Decode unpremultiplied and then drop alpha, like PIL's convert("RGB"): transparent pixels keep their colour.
+        var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bitmap = new SKBitmap(decodeInfo.WithAlphaType(SKAlphaType.Opaque));
+        var result = codec.GetPixels(decodeInfo, bitmap.GetPixels());
+        if (result == SKCodecResult.InvalidScale && size != codec.Info.Size)
+        {
+            bitmap.Dispose();
+            return DecodePixels(codec, codec.Info.Size);
+        }
+        if (result != SKCodecResult.Success)
+        {
+            bitmap.Dispose();
+            throw result switch
+            {
+                SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput =>
+                    new ImageRejectedException(ImageProblem.Corrupt, "The image is truncated or damaged."),
+                _ => new ImageRejectedException(ImageProblem.UnsupportedFormat,
+                    $"This {codec.EncodedFormat} image cannot be decoded ({result})."),
+            };
+        }
+        if (codec.Info.AlphaType != SKAlphaType.Opaque)
+            MakeOpaque(bitmap);
+        return bitmap;
+    }
+
+    private static void MakeOpaque(SKBitmap bitmap)
+    {
+        var rgba = bitmap.GetPixelSpan();
+        for (var i = 3; i < rgba.Length; i += 4)
+            rgba[i] = 255;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Hosting;
+using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
+
+namespace ResNetService.Inference.Model;
+
+/// <summary>
+/// One ONNX image classifier: a single InferenceSession shared by every caller, with the names, shapes, labels and
+/// preprocessing read from the file (never assumed). <see cref="Load"/> also runs one warm-up batch.
+/// </summary>
+public sealed class OnnxModel : IBatchModel, IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly int? _fixedBatchSize;
+    private readonly int _imageSize;
+    private float[]? _paddedChunk;
+
+    private OnnxModel(InferenceSession session, string inputName, string outputName, int? fixedBatchSize, int imageSize)
+    {
+        _session = session;
+        _inputNames = [inputName];
+        _outputNames = [outputName];
+        _fixedBatchSize = fixedBatchSize;
+        _imageSize = imageSize;
+    }
+
+    public ModelInfo Info { get; private set; } = null!;
+
+    public int InputLength => Info.Preprocessing.TensorLength;
+
+    public int OutputLength => Info.Classes;
+
+    /// <summary>Loads the model, chooses the execution provider, resolves its settings and runs a warm-up batch.</summary>
+    /// <param name="warmupBatchSize">Rows in the warm-up run (the batcher's maximum, so that size is ready too).</param>
+    /// <param name="availableProviders">Providers of this ONNX Runtime build; by default asked of ONNX Runtime.</param>
+    /// <exception cref="ModelLoadException">The file, its settings or the requested provider cannot be used.</exception>
+    public static OnnxModel Load(ModelOptions options, int warmupBatchSize = 1, ILogger? logger = null,
+        IReadOnlyCollection<string>? availableProviders = null)
+    {
+        logger ??= NullLogger.Instance;
+        var path = Path.GetFullPath(options.Path);
+        if (!File.Exists(path))
+            throw new ModelLoadException($"The model file {path} does not exist (Model:Path).");
+
+        var loadClock = Stopwatch.StartNew();
+        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpThreads is { } intra) sessionOptions.IntraOpNumThreads = intra;
+        if (options.InterOpThreads is { } inter) sessionOptions.InterOpNumThreads = inter;
+
+        var provider = ExecutionProviderSelector.Choose(
+            options.ExecutionProvider,
+            availableProviders ?? OrtEnv.Instance().GetAvailableProviders(),
+            () => sessionOptions.AppendExecutionProvider_CUDA(options.DeviceId));
+        if (provider.FallbackReason is { } reason)
+            logger.LogWarning("Running on the CPU: {Reason}", reason);
+
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"ONNX Runtime cannot load {path}: {e.Message}", e);
+        }
+
+        try
+        {
+            return Create(session, path, options, provider, warmupBatchSize, loadClock, logger);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static OnnxModel Create(InferenceSession session, string path, ModelOptions options,
+        ExecutionProviderChoice provider, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
+    {
+        var (inputName, input) = SingleFloatTensor(session.InputMetadata, "input");
+        var (outputName, output) = SingleFloatTensor(session.OutputMetadata, "output");
+        var inputShape = input.Dimensions.Select(d => (long)d).ToArray();
+        var outputShape = output.Dimensions.Select(d => (long)d).ToArray();
+        if (inputShape.Length != 4 || inputShape[1] is not (3 or -1))
+            throw new ModelLoadException(
+                $"The model input '{inputName}' has shape [{string.Join(", ", inputShape)}]; an image classifier takes [batch, 3, height, width].");
+        var (height, width) = ((int)inputShape[2], (int)inputShape[3]);
+        if (height > 0 && width > 0 && height != width)
+            throw new ModelLoadException($"The model input is {width}x{height}; only square inputs are supported.");
+        int? fixedImageSize = height > 0 ? height : width > 0 ? width : null;
+        int? fixedBatchSize = inputShape[0] > 0 ? (int)inputShape[0] : null;
+
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        var resolver = new ModelSettingsResolver(metadata, ModelSettingsResolver.ReadSidecar(path), options);
+        var preprocessing = resolver.ResolvePreprocessing(fixedImageSize);
+        var model = new OnnxModel(session, inputName, outputName, fixedBatchSize, preprocessing.ImageSize);
+        var loadTime = loadClock.Elapsed;
+
+        // Warm-up: one real batch, which also tells the class count when the output shape leaves it open.
+        var warmupClock = Stopwatch.StartNew();
+        var rows = Math.Max(1, fixedBatchSize ?? warmupBatchSize);
+        var warmupOutput = model.RunRaw(new float[rows * preprocessing.TensorLength], rows);
+        var warmupTime = warmupClock.Elapsed;
+        var classes = warmupOutput.Length / rows;
+        if (classes < 1)
+            throw new ModelLoadException($"The model output '{outputName}' is empty.");
+
+        var header = OnnxFileHeader.Read(path);
+        model.Info = new ModelInfo
+        {
+            Name = options.Name ?? Path.GetFileNameWithoutExtension(path),
+            FilePath = path,
+            Sha256 = Sha256(path),
+            FileSizeBytes = new FileInfo(path).Length,
+            Architecture = resolver.Optional(Keys.Architecture),
+            Variant = resolver.Optional(Keys.Variant),
+            Dataset = resolver.Optional(Keys.Dataset),
+            TestAccuracy = double.TryParse(resolver.Optional(Keys.TestAccuracy), System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var accuracy) ? accuracy : null,
+            TrainingDate = resolver.Optional(Keys.TrainingDate),
+            ProducerVersion = resolver.Optional(Keys.ProducerVersion),
+            OpsetVersion = header.OpsetVersion,
+            IrVersion = header.IrVersion,
+            InputName = inputName,
+            InputShape = inputShape,
+            OutputName = outputName,
+            OutputShape = outputShape,
+            FixedBatchSize = fixedBatchSize,
+            Preprocessing = preprocessing,
+            Classes = classes,
+            Labels = resolver.ResolveLabels(classes, path),
+            OutputKind = OutputKind(options.OutputKind, warmupOutput, classes),
+            ExecutionProvider = provider.Provider,
+            ExecutionProviderFallbackReason = provider.FallbackReason,
+            LoadTime = loadTime,
+            WarmupTime = warmupTime,
+            SettingSources = resolver.Sources,
+            Metadata = metadata,
+        };
+        logger.LogInformation(
+            "Loaded model {Name} ({Path}) on {Provider} in {LoadMs:0} ms, warm-up batch of {Rows} in {WarmupMs:0} ms; " +
+            "input {Input} [{InputShape}], {Classes} classes, preprocessing {Preprocessing}",
+            model.Info.Name, path, provider.Provider, loadTime.TotalMilliseconds, rows, warmupTime.TotalMilliseconds,
+            inputName, string.Join(", ", inputShape), classes, preprocessing);
+        return model;
+    }
+
+    public void Run(Memory<float> input, int rows, Span<float> output)
+    {
+        if (_fixedBatchSize is not { } chunk)
+        {
+            RunChunk(input, rows, output);
+            return;
+        }
+        // A model whose batch dimension is fixed (often to 1) runs in chunks of that size; the last one is padded.
+        for (var start = 0; start < rows; start += chunk)
+        {
+            var count = Math.Min(chunk, rows - start);
+            var slice = input.Slice(start * InputLength, count * InputLength);
+            if (count < chunk)
+            {
+                _paddedChunk ??= new float[chunk * InputLength];
+                slice.Span.CopyTo(_paddedChunk);
+                slice = _paddedChunk;
+            }
+            var outputs = new float[chunk * OutputLength];
+            RunChunk(slice, chunk, outputs);
+            outputs.AsSpan(0, count * OutputLength).CopyTo(output.Slice(start * OutputLength));
+        }
+    }
+
+    private void RunChunk(Memory<float> input, int rows, Span<float> output)
+    {
+        var result = RunRaw(input, rows);
+        if (result.Length != rows * OutputLength)
+            throw new InvalidOperationException($"The model returned {result.Length} values for {rows} rows of {OutputLength} classes.");
+        result.CopyTo(output);
+    }
+
+    /// <summary>One session run over <paramref name="rows"/> rows of the input memory (no copy: ONNX Runtime reads it in place).</summary>
+    private float[] RunRaw(Memory<float> input, int rows)
+    {
+        var shape = new long[] { rows, 3, _imageSize, _imageSize };
+        using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(rows * 3 * _imageSize * _imageSize)], shape);
+        using var results = _session.Run(_runOptions, _inputNames, [tensor], _outputNames);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static (string Name, NodeMetadata Node) SingleFloatTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string role)
+    {
+        if (nodes.Count != 1)
+            throw new ModelLoadException(
+                $"The model has {nodes.Count} {role}s ({string.Join(", ", nodes.Keys)}); an image classifier has exactly one.");
+        var (name, node) = nodes.Single();
+        if (!node.IsTensor || node.ElementType != typeof(float))
+            throw new ModelLoadException($"The model {role} '{name}' is not a float32 tensor.");
+        return (name, node);
+    }
+
+    private static string OutputKind(string? configured, float[] warmupOutput, int classes)
+    {
+        if (configured is OutputKinds.Logits or OutputKinds.Probabilities)
+            return configured;
+        if (configured is not null)
+            throw new ModelLoadException($"Model:OutputKind must be '{OutputKinds.Logits}' or '{OutputKinds.Probabilities}', not '{configured}'.");
+        // A model that ends in softmax gives non-negative rows summing to one; anything else is treated as logits.
+        for (var start = 0; start < warmupOutput.Length; start += classes)
+        {
+            var row = warmupOutput.AsSpan(start, classes);
+            var sum = 0.0;
+            foreach (var value in row)
+            {
+                if (value < 0) return OutputKinds.Logits;
+                sum += value;
+            }
+            if (Math.Abs(sum - 1) > 1e-3) return OutputKinds.Logits;
+        }
+        return OutputKinds.Probabilities;
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using ResNetService.Onnx.ResNet;
+
+namespace ResNetService.Trainer.Cli;
+
+/// <summary>The options that pick a network, shared by every command that builds one.</summary>
+public static class ModelOptions
+{
+    public const string V1 = "v1";
+    public const string V15 = "v1.5";
+
+    public static Option<ResNetArchitecture> Architecture() => new("--arch")
+    {
+        Description = $"Network: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.",
+        DefaultValueFactory = _ => ResNetArchitecture.ResNet50,
+        CustomParser = result =>
+        {
+            var name = result.Tokens.Single().Value;
+            if (ResNetArchitecture.TryParse(name, out var architecture))
+            {
+                return architecture;
+            }
+
+            result.AddError($"unknown architecture '{name}'; known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
+            return null;
+        },
+    };
+
+    /// <summary>Where a downsampling bottleneck puts its stride: v1.5 (on the 3x3, torchvision) or v1 (first 1x1, Keras).</summary>
+    public static Option<StridePlacement> Variant() => new("--variant")
+    {
+        Description = $"{V15}: stride on the 3x3 convolution (torchvision); {V1}: stride on the first 1x1 (paper, Keras).",
+        DefaultValueFactory = _ => StridePlacement.On3x3,
+        CustomParser = result =>
+        {
+            var value = result.Tokens.Single().Value;
+            switch (value)
+            {
+                case V15:
+                    return StridePlacement.On3x3;
+                case V1:
+                    return StridePlacement.OnFirst1x1;
+                default:
+                    result.AddError($"unknown variant '{value}'; use {V1} or {V15}.");
+                    return default;
+            }
+        },
+    };
+
+    public static Option<int> ImageSize(int defaultSize)
+    {
+        var option = new Option<int>("--image-size")
+        {
+            Description = $"Side of the square input in pixels (at least {ResNetArchitecture.MinimumImageSize}).",
+            DefaultValueFactory = _ => defaultSize,
+        };
+        option.Validators.Add(result =>
+        {
+            var size = result.GetValueOrDefault<int>();
+            if (size < ResNetArchitecture.MinimumImageSize)
+            {
+                result.AddError($"image size {size} is too small; the network needs at least {ResNetArchitecture.MinimumImageSize} pixels.");
+            }
+        });
+        return option;
+    }
+
+    public static Option<int> Classes(int defaultCount)
+    {
+        var option = new Option<int>("--classes")
+        {
+            Description = "Number of output classes.",
+            DefaultValueFactory = _ => defaultCount,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--classes must be at least 1.");
+            }
+        });
+        return option;
+    }
+
+    public static string VariantName(StridePlacement placement) => placement == StridePlacement.On3x3 ? V15 : V1;
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Summary;
+
+namespace ResNetService.Trainer.Commands;
+
+/// <summary><c>summary</c>: a Keras-style table of a network's layers, and optionally a drawing of it.</summary>
+public static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var architecture = ModelOptions.Architecture();
+        var imageSize = ModelOptions.ImageSize(224);
+        var classes = ModelOptions.Classes(1000);
+        var variant = ModelOptions.Variant();
+        var plot = new Option<FileInfo?>("--plot")
+        {
+            Description = "Also draw the network to this file: .svg (text) or .png.",
+        };
+        plot.Validators.Add(result =>
+        {
+            var extension = Path.GetExtension(result.GetValueOrDefault<FileInfo?>()?.Name ?? "").ToLowerInvariant();
+            if (extension is not (".svg" or ".png"))
+            {
+                result.AddError("--plot needs a file name ending in .svg or .png.");
+            }
+        });
+
+        var command = new Command("summary", "Print every layer's output shape and parameter count, like Keras' model.summary().")
+        {
+            architecture, imageSize, classes, variant, plot,
+        };
+        command.SetAction(parseResult =>
+        {
+            var config = new ResNetConfig(
+                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), parseResult.GetValue(variant));
+            var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));
+            var output = parseResult.InvocationConfiguration.Output;
+            SummaryTable.Write(summary, CliConsole.Create(output));
+
+            if (parseResult.GetValue(plot) is { } file)
+            {
+                WritePlot(summary, file.FullName);
+                output.WriteLine($"Plot written to {file.FullName}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WritePlot(ModelSummary summary, string path)
+    {
+        var picture = NetworkPlot.Layout(summary);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            File.WriteAllBytes(path, PngPictureWriter.ToPng(picture));
+        }
+        else
+        {
+            File.WriteAllText(path, SvgPictureWriter.ToSvg(picture));
+        }
+    }
+}

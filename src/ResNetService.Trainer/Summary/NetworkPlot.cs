@@ -1,0 +1,129 @@
+using ResNetService.Onnx.ResNet;
+
+namespace ResNetService.Trainer.Summary;
+
+/// <summary>
+/// Lays out a ResNet the way Keras' plot_model draws a model: a column of boxes joined by arrows, top to bottom.
+/// The stem, each residual block (main path, shortcut kind, output shape) inside a frame per stage, then the head.
+/// A block's shortcut is drawn beside it: a plain bypass for identity, a bypass through a 1x1 conv for projection.
+/// </summary>
+public static class NetworkPlot
+{
+    private const float Margin = 24;
+    private const float StageIndent = 18;
+    private const float BoxWidth = 380;
+    private const float LineHeight = 17;
+    private const float Gap = 26;
+    private const float ShortcutWidth = 150;
+    private const float TitleSize = 14;
+    private const float TextSize = 12;
+    private const float CentreX = Margin + StageIndent + BoxWidth / 2;
+
+    private const string Ink = "#222222";
+    private const string Muted = "#666666";
+    private const string LayerFill = "#eef2f7";
+    private const string IdentityFill = "#e3f1e3";
+    private const string ProjectionFill = "#fdebd3";
+    private const string ProjectionStroke = "#c46a00";
+
+    public static NetworkPicture Layout(ModelSummary summary)
+    {
+        var shapes = new List<PictureShape>();
+        var config = summary.Config;
+        var y = Margin;
+        shapes.Add(new PictureText(CentreX, y + TitleSize, $"{config.Architecture.Name} ({summary.Variant}), {config.NumClasses} classes",
+            TitleSize + 2, Ink, Bold: true));
+        y += TitleSize + Gap;
+
+        string Shape(string name) => ShapeText(summary.Rows.First(row => row.Name == name).OutputShape);
+        float? previousBottom = null;
+
+        void Node(string title, IReadOnlyList<string> lines, string fill, string stroke)
+        {
+            var height = 10 + LineHeight * (1 + lines.Count);
+            if (previousBottom is { } bottom)
+            {
+                shapes.Add(new PictureLine([(CentreX, bottom), (CentreX, y)], Ink));
+            }
+
+            shapes.Add(new PictureBox(CentreX - BoxWidth / 2, y, BoxWidth, height, fill, stroke));
+            shapes.Add(new PictureText(CentreX, y + 5 + TitleSize, title, TitleSize, Ink, Bold: true));
+            for (var i = 0; i < lines.Count; i++)
+            {
+                shapes.Add(new PictureText(CentreX, y + 5 + TitleSize + LineHeight * (i + 1), lines[i], TextSize, Ink));
+            }
+
+            previousBottom = y + height;
+            y += height + Gap;
+        }
+
+        Node("input", [$"output: {Shape("input")}"], LayerFill, Ink);
+        Node("conv1 + bn1 + relu", [$"7x7/2 conv, {ResNetArchitecture.StemChannels} channels", $"output: {Shape("relu")}"], LayerFill, Ink);
+        Node("maxpool", ["3x3/2 max pool", $"output: {Shape("maxpool")}"], LayerFill, Ink);
+
+        foreach (var stage in summary.Rows.Where(row => row.Block is not null).GroupBy(row => row.Block!.Stage))
+        {
+            var frameTop = y - Gap / 2;
+            shapes.Add(new PictureText(Margin + 4, frameTop + TextSize + 2, $"layer{stage.Key}", TextSize, Muted, Bold: true, TextAnchor.Start));
+            y += TextSize;
+            foreach (var row in stage)
+            {
+                var plan = row.Block!;
+                var top = y;
+                var shortcut = plan.Projection ? $"shortcut: projection, 1x1{StrideText(plan.Stride)} conv + bn" : "shortcut: identity";
+                Node($"{row.Name} · {(config.Architecture.Block == BlockKind.Basic ? "BasicBlock" : "Bottleneck")}",
+                    [MainPath(config, plan), shortcut, $"output: {ShapeText(row.OutputShape)}"],
+                    plan.Projection ? ProjectionFill : IdentityFill, plan.Projection ? ProjectionStroke : Ink);
+                AddShortcut(shapes, top, previousBottom!.Value, plan);
+            }
+
+            var frameBottom = y - Gap / 2;
+            shapes.Insert(0, new PictureBox(Margin, frameTop, BoxWidth + 2 * StageIndent + ShortcutWidth, frameBottom - frameTop, "#ffffff", "#999999", Dashed: true));
+        }
+
+        Node("avgpool + flatten", ["global average pool", $"output: {Shape("avgpool")}"], LayerFill, Ink);
+        Node("fc", [$"fully connected, {config.NumClasses} logits", $"output: {Shape("fc")}"], LayerFill, Ink);
+
+        var width = 2 * Margin + BoxWidth + 2 * StageIndent + ShortcutWidth;
+        return new NetworkPicture(width, y - Gap + Margin, shapes);
+    }
+
+    /// <summary>The bypass beside a block, from just above its box to its bottom edge, where the sum happens.</summary>
+    private static void AddShortcut(List<PictureShape> shapes, float top, float bottom, BlockPlan plan)
+    {
+        var right = CentreX + BoxWidth / 2;
+        var outer = right + ShortcutWidth / 2;
+        var start = top - Gap / 2;
+        var end = bottom - 8;
+        var color = plan.Projection ? ProjectionStroke : Muted;
+        if (!plan.Projection)
+        {
+            shapes.Add(new PictureLine([(CentreX, start), (outer, start), (outer, end), (right, end)], color));
+            shapes.Add(new PictureText(outer + 6, (start + end) / 2, "+ x", TextSize, color, Anchor: TextAnchor.Start));
+            return;
+        }
+
+        var middle = (start + end) / 2;
+        shapes.Add(new PictureLine([(CentreX, start), (outer, start), (outer, middle - 14)], color));
+        shapes.Add(new PictureBox(outer - 52, middle - 14, 104, 28, "#ffffff", color));
+        shapes.Add(new PictureText(outer, middle + 4, $"1x1{StrideText(plan.Stride)} conv+bn", TextSize - 1, color));
+        shapes.Add(new PictureLine([(outer, middle + 14), (outer, end), (right, end)], color));
+    }
+
+    private static string MainPath(ResNetConfig config, BlockPlan plan)
+    {
+        var stride = StrideText(plan.Stride);
+        if (config.Architecture.Block == BlockKind.Basic)
+        {
+            return $"3x3{stride}, {plan.Width} → 3x3, {plan.Width}";
+        }
+
+        return config.StridePlacement == StridePlacement.On3x3
+            ? $"1x1, {plan.Width} → 3x3{stride}, {plan.Width} → 1x1, {plan.OutChannels}"
+            : $"1x1{stride}, {plan.Width} → 3x3, {plan.Width} → 1x1, {plan.OutChannels}";
+    }
+
+    private static string StrideText(int stride) => stride == 1 ? "" : $"/{stride}";
+
+    private static string ShapeText(IEnumerable<long> shape) => string.Join(" × ", shape);
+}

@@ -10,6 +10,7 @@ public static class Program
     public static RootCommand CreateRootCommand() => new("Builds, trains, evaluates and exports ResNets (TorchSharp → ONNX).")
     {
         SummaryCommand.Create(),
+        TrainCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => TrainerCli.RunAsync(CreateRootCommand(), args, Console.Out, Console.Error);

@@ -100,17 +100,18 @@ public static class ImageFolderReader
     }
 
     /// <summary>Decodes a whole file; a file that is not an image, or is cut short, is an error rather than a grey picture.</summary>
-    private static SKImage Decode(string path)
+    private static SKBitmap Decode(string path)
     {
         using var codec = SKCodec.Create(path) ?? throw new CliException($"Not a readable image: {path}");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
+        var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
         {
+            bitmap.Dispose();
             throw new CliException($"Image {path} could not be decoded ({result}).");
         }
 
-        return SKImage.FromPixelCopy(info, bitmap.GetPixels(), bitmap.RowBytes);
+        return bitmap;
     }
 }

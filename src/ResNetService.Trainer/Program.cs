@@ -11,6 +11,8 @@ public static class Program
     {
         SummaryCommand.Create(),
         TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        ExportCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => TrainerCli.RunAsync(CreateRootCommand(), args, Console.Out, Console.Error);

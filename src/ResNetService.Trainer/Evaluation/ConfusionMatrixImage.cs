@@ -19,13 +19,16 @@ public static class ConfusionMatrixImage
         var labelWidth = (int)matrix.Classes.Max(c => font.MeasureText(c)) + 12;
         var left = Margin + labelWidth;
         var top = Margin + 40 + labelWidth;
-        using var bitmap = new SKBitmap(left + n * Cell + Margin, top + n * Cell + Margin + 24);
+        var heading = $"{title}  (accuracy {100 * matrix.Accuracy:F2}%)";
+        const string footer = "rows: true class, columns: predicted class";
+        var width = (int)Math.Max(left + n * Cell + Margin, Math.Max(2 * Margin + titleFont.MeasureText(heading), left + font.MeasureText(footer) + Margin));
+        using var bitmap = new SKBitmap(width, top + n * Cell + Margin + 24);
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(SKColors.White);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var fill = new SKPaint();
 
-        canvas.DrawText($"{title}  (accuracy {100 * matrix.Accuracy:F2}%)", Margin, Margin + 17, SKTextAlign.Left, titleFont, ink);
+        canvas.DrawText(heading, Margin, Margin + 17, SKTextAlign.Left, titleFont, ink);
         for (var a = 0; a < n; a++)
         {
             var support = Math.Max(matrix.Support(a), 1);
@@ -52,7 +55,7 @@ public static class ConfusionMatrixImage
             canvas.Restore();
         }
 
-        canvas.DrawText("rows: true class, columns: predicted class", left, top + n * Cell + 20, SKTextAlign.Left, font, ink);
+        canvas.DrawText(footer, left, top + n * Cell + 20, SKTextAlign.Left, font, ink);
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
     }

@@ -23,7 +23,7 @@ public static class TrainingCurves
         Label(accuracy, $"{title}: accuracy", "accuracy (%)");
 
         var multiplot = new ScottPlot.Multiplot();
-        multiplot.AddPlot(loss);
+        multiplot.Reset(loss);
         multiplot.AddPlot(accuracy);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         multiplot.SavePng(path, 1200, 450);
@@ -35,5 +35,6 @@ public static class TrainingCurves
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         plot.ShowLegend();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
     }
 }

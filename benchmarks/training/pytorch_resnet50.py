@@ -3,7 +3,7 @@
 
 torchvision.models.resnet50(num_classes=10), 32x32 inputs, batch 64, Adam (lr 1e-3, weight decay 5e-4), train mode,
 cross-entropy; WARMUP steps first, then STEPS timed steps. Prints images/s on the last line as "images_per_second=N".
-Usage: pytorch_resnet50.py [STEPS] [WARMUP]
+Usage: pytorch_resnet50.py [STEPS] [WARMUP] [THREADS]
 """
 import sys
 import time
@@ -17,6 +17,8 @@ BATCH, SIZE, CLASSES = 64, 32, 10
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     warmup = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    if len(sys.argv) > 3:
+        torch.set_num_threads(int(sys.argv[3]))
     torch.manual_seed(0)
     model = torchvision.models.resnet50(num_classes=CLASSES)
     model.train()

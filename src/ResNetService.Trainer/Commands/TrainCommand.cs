@@ -38,13 +38,18 @@ public static class TrainCommand
         var erasing = Number("--random-erasing", 0, "Probability of random erasing per image.", 0, 1);
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the split.", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoints, metrics.csv, training-curves.png.", Required = true };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "CPU threads for libtorch (0: its default, one per core). On a machine shared with other work, fewer threads avoid contention.",
+            DefaultValueFactory = _ => 0,
+        };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its saved options." };
 
         var command = new Command("train", "Train a ResNet; keeps last and best checkpoints, metrics.csv and training curves in the run folder.")
         {
             data, architecture, variant, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
             epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
-            cropPadding, flip, erasing, seed, output, resume,
+            cropPadding, flip, erasing, seed, threads, output, resume,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -88,6 +93,12 @@ public static class TrainCommand
                 {
                     throw new CliException("--mean and --std go together.");
                 }
+            }
+
+            if (parse.GetValue(threads) is > 0 and var count)
+            {
+                Native.TorchRuntime.EnsureLoaded();
+                TorchSharp.torch.set_num_threads(count);
             }
 
             var history = ConsoleProgress.Run(console, progress =>

@@ -76,7 +76,10 @@ public sealed class TrainingRunTests
         Assert.Equal([1, 2], resumed.Select(m => m.Epoch));
         Assert.Equal(whole[1].TrainLoss, resumed[1].TrainLoss, 4);
         Assert.Equal(whole[1].TestLoss, resumed[1].TestLoss, 4);
-        Assert.Equal(2, Checkpoint.ReadInfo(interrupted.LastPrefix).Epoch);
+        var saved = Checkpoint.ReadInfo(interrupted.LastPrefix);
+        Assert.Equal(2, saved.Epoch);
+        Assert.Equal(2 * TrainingRun.StepsPerEpoch(16, 8), saved.Step);
+        Assert.Equal(Options(folder["bright"], epochs: 2), saved.Options);
     }
 }
 

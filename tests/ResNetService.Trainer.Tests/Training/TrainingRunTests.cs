@@ -3,7 +3,15 @@ using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Tests.Training;
 
+/// <summary>
+/// A run seeds libtorch's global generator; a test building a network beside it would draw from that generator
+/// too, so these runs, which compare seeded runs, run with no other test in parallel.
+/// </summary>
+[CollectionDefinition(nameof(SeededTrainingCollection), DisableParallelization = true)]
+public sealed class SeededTrainingCollection;
+
 /// <summary>Short real runs: ResNet-18 at 32x32 on a few dozen IDX images whose brightness gives away the class.</summary>
+[Collection(nameof(SeededTrainingCollection))]
 public sealed class TrainingRunTests
 {
     private static TrainingOptions Options(string data, int epochs) => new()

@@ -107,8 +107,9 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
         LearningRateSchedule schedule, TrainingOptions options, int epoch, ref long step)
     {
         model.train();
-        // Seeded per epoch, so a resumed run shuffles and augments exactly as an uninterrupted one would.
-        var random = new Random(HashCode.Combine(options.Seed, epoch));
+        // Seeded per epoch, so a resumed run (in any process) shuffles and augments exactly as an uninterrupted one
+        // would. Not HashCode.Combine: it is randomised per process.
+        var random = new Random(unchecked(options.Seed * 1_000_003 + epoch));
         var order = Enumerable.Range(0, data.Count).Select(i => (long)i).ToArray();
         random.Shuffle(order);
         var augmenter = new Augmenter(options.Augmentation, data.ImageSize, random);

@@ -13,6 +13,7 @@ public static class Program
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         ExportCommand.Create(),
+        PredictCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => TrainerCli.RunAsync(CreateRootCommand(), args, Console.Out, Console.Error);

@@ -10,10 +10,10 @@ public static class SummaryCommand
 {
     public static Command Create()
     {
-        var architecture = ModelOptions.Architecture();
-        var imageSize = ModelOptions.ImageSize(224);
-        var classes = ModelOptions.Classes(1000);
-        var variant = ModelOptions.Variant();
+        var architecture = NetworkOptions.Architecture();
+        var imageSize = NetworkOptions.ImageSize(224);
+        var classes = NetworkOptions.Classes(1000);
+        var variant = NetworkOptions.Variant();
         var plot = new Option<FileInfo?>("--plot")
         {
             Description = "Also draw the network to this file: .svg (text) or .png.",

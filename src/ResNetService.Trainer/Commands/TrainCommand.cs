@@ -15,9 +15,9 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = new Option<string?>("--data") { Description = $"Data set: {DataSource.Formats}. Required unless --resume." };
-        var architecture = ModelOptions.Architecture();
-        var variant = ModelOptions.Variant();
-        var imageSize = ModelOptions.ImageSize(32);
+        var architecture = NetworkOptions.Architecture();
+        var variant = NetworkOptions.Variant();
+        var imageSize = NetworkOptions.ImageSize(32);
         var resizeMode = Choice("--resize-mode", ResizeModes.Direct, "How images become square: direct (stretch) or shorter_side_crop.",
             ResizeModes.Direct, ResizeModes.ShorterSideThenCrop);
         var labels = new Option<FileInfo?>("--labels") { Description = "Text file with one class name per line, in label order." };
@@ -70,7 +70,7 @@ public static class TrainCommand
                 {
                     Data = parse.GetValue(data) ?? throw new CliException("--data is required (or --resume to continue a run)."),
                     Architecture = parse.GetValue(architecture)!.Name,
-                    Variant = ModelOptions.VariantName(parse.GetValue(variant)),
+                    Variant = NetworkOptions.VariantName(parse.GetValue(variant)),
                     ImageSize = parse.GetValue(imageSize),
                     ResizeMode = parse.GetValue(resizeMode)!,
                     LabelsFile = parse.GetValue(labels)?.FullName,

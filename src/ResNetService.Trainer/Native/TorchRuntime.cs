@@ -26,7 +26,18 @@ public static class TorchRuntime
                 return;
             }
 
-            torch.InitializeDeviceType(DeviceType.CPU);
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // TorchSharp's own message blames a missing package even when the system libstdc++ is too old.
+                throw new InvalidOperationException(
+                    "libtorch could not be loaded. If libLibTorchSharp.so reports a missing GLIBCXX version, build with " +
+                    $"Native/LibTorchSharpVersionFix.targets imported (see that file). Cause: {exception.Message}", exception);
+            }
+
             loaded = true;
         }
 

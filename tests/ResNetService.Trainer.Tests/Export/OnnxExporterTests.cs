@@ -26,6 +26,16 @@ public sealed class OnnxExporterTests(ITestOutputHelper output)
         Assert.True(result.MaxAbsLogit > 0);
     }
 
+    [Theory]
+    [InlineData(0.9e-4, 0.5, true)]   // small logits: an absolute 1e-4
+    [InlineData(1.1e-4, 0.5, false)]
+    [InlineData(4.9e-4, 5.0, true)]   // large logits: 1e-4 of the largest
+    [InlineData(5.1e-4, 5.0, false)]
+    public void Parity_rule_is_relative_to_the_largest_logit_but_never_below_1e_4(double difference, double maxLogit, bool passed)
+    {
+        Assert.Equal(passed, new ParityResult(difference, maxLogit).Passed);
+    }
+
     [Fact]
     public void Running_statistics_are_exported_not_just_parameters()
     {

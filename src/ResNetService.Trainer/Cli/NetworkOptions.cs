@@ -4,7 +4,7 @@ using ResNetService.Onnx.ResNet;
 namespace ResNetService.Trainer.Cli;
 
 /// <summary>The options that pick a network, shared by every command that builds one.</summary>
-public static class ModelOptions
+public static class NetworkOptions
 {
     public const string V1 = "v1";
     public const string V15 = "v1.5";

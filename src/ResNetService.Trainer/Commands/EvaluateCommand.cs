@@ -15,7 +15,7 @@ public static class EvaluateCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint to evaluate: a run folder (its best) or a prefix such as runs/x/best." };
         var model = new Option<FileInfo?>("--model") { Description = "Exported ONNX model to evaluate with ONNX Runtime (preprocessing from its metadata)." };
         var data = new Option<string?>("--data") { Description = "Data set whose test split is used (default for a checkpoint: the one it was trained on). Required with --model." };
-        var labels = new Option<FileInfo?>("--labels") { Description = "Text file with the data set's class names, one per line (IDX sets)." };
+        var labels = new Option<FileInfo?>("--labels") { Description = "With --model: text file with the data set's class names, one per line (IDX sets without built-in names)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 64 };
         batchSize.Validators.Add(result =>
         {

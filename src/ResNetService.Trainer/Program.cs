@@ -10,6 +10,9 @@ public static class Program
     public static RootCommand CreateRootCommand() => new("Builds, trains, evaluates and exports ResNets (TorchSharp → ONNX).")
     {
         SummaryCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        ExportCommand.Create(),
         PredictCommand.Create(),
     };
 

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using ResNetService.Inference.Model;
+using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Data;
+using ResNetService.Trainer.Training;
+using Spectre.Console;
+
+namespace ResNetService.Trainer.Commands;
+
+/// <summary><c>train</c>: trains a ResNet on a data set into a run folder, or resumes one.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = $"Data set: {DataSource.Formats}. Required unless --resume." };
+        var architecture = NetworkOptions.Architecture();
+        var variant = NetworkOptions.Variant();
+        var imageSize = NetworkOptions.ImageSize(32);
+        var resizeMode = Choice("--resize-mode", ResizeModes.Direct, "How images become square: direct (stretch) or shorter_side_crop.",
+            ResizeModes.Direct, ResizeModes.ShorterSideThenCrop);
+        var labels = new Option<FileInfo?>("--labels") { Description = "Text file with one class name per line, in label order." };
+        var datasetName = new Option<string?>("--dataset-name") { Description = "Name recorded in checkpoints and the ONNX metadata (default: from the path)." };
+        var validationSplit = Number("--validation-split", 0.2, "Share of each class held out for testing when an image folder has no train/ and test/.", 0, 1);
+        var mean = Triple("--mean", "Per-channel mean on the 0..1 scale, e.g. 0.5,0.5,0.5 (default: computed from the training split).");
+        var std = Triple("--std", "Per-channel standard deviation on the 0..1 scale (default: computed from the training split).");
+        var epochs = Count("--epochs", 10, "Epochs to train (with --resume: the new total).");
+        var batchSize = Count("--batch-size", 64, "Images per optimizer step.");
+        var optimizer = Choice("--optimizer", OptimizerFactory.Adam, "adam, adamw or sgd (with momentum).", [.. OptimizerFactory.All]);
+        var learningRate = Number("--lr", 1e-3, "Peak learning rate.", 0, double.MaxValue, exclusiveMin: true);
+        var weightDecay = Number("--weight-decay", 5e-4, "L2 weight decay (decoupled for adamw).", 0, double.MaxValue);
+        var momentum = Number("--momentum", 0.9, "SGD momentum.", 0, 1);
+        var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD." };
+        var schedule = Choice("--schedule", LearningRateSchedule.Cosine, "Learning rate per step: cosine, onecycle or constant.", [.. LearningRateSchedule.Kinds]);
+        var cropPadding = new Option<int>("--crop-padding") { Description = "Random crop after padding each side by this many pixels; 0 turns it off.", DefaultValueFactory = _ => 4 };
+        var flip = new Option<bool>("--hflip") { Description = "Random horizontal flips (--hflip false to turn off, e.g. for digits).", DefaultValueFactory = _ => true };
+        var erasing = Number("--random-erasing", 0, "Probability of random erasing per image.", 0, 1);
+        var seed = new Option<int>("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the split.", DefaultValueFactory = _ => 0 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoints, metrics.csv, training-curves.png.", Required = true };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "CPU threads for libtorch (0: its default, one per core). On a machine shared with other work, fewer threads avoid contention.",
+            DefaultValueFactory = _ => 0,
+        };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its saved options." };
+
+        var command = new Command("train", "Train a ResNet; keeps last and best checkpoints, metrics.csv and training curves in the run folder.")
+        {
+            data, architecture, variant, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
+            epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
+            cropPadding, flip, erasing, seed, threads, output, resume,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            var run = new TrainingRun(parse.GetValue(output)!.FullName, new SilentProgress());
+            CheckpointInfo? resumeFrom = null;
+            TrainingOptions options;
+            if (parse.GetValue(resume))
+            {
+                resumeFrom = run.ReadResumeInfo();
+                var explicitEpochs = parse.GetResult(epochs) is { Implicit: false };
+                options = resumeFrom.Options with { Epochs = explicitEpochs ? parse.GetValue(epochs) : resumeFrom.Options.Epochs };
+                console.WriteLine($"Resuming {run.LastPrefix} after epoch {resumeFrom.Epoch} of {options.Epochs}.");
+            }
+            else
+            {
+                options = new TrainingOptions
+                {
+                    Data = parse.GetValue(data) ?? throw new CliException("--data is required (or --resume to continue a run)."),
+                    Architecture = parse.GetValue(architecture)!.Name,
+                    Variant = NetworkOptions.VariantName(parse.GetValue(variant)),
+                    ImageSize = parse.GetValue(imageSize),
+                    ResizeMode = parse.GetValue(resizeMode)!,
+                    LabelsFile = parse.GetValue(labels)?.FullName,
+                    DatasetName = parse.GetValue(datasetName),
+                    ValidationSplit = parse.GetValue(validationSplit),
+                    Mean = parse.GetValue(mean) is { Length: 3 } m ? m : null,
+                    Std = parse.GetValue(std) is { Length: 3 } s ? s : null,
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batchSize),
+                    Optimizer = parse.GetValue(optimizer)!,
+                    LearningRate = parse.GetValue(learningRate),
+                    WeightDecay = parse.GetValue(weightDecay),
+                    Momentum = parse.GetValue(momentum),
+                    Nesterov = parse.GetValue(nesterov),
+                    Schedule = parse.GetValue(schedule)!,
+                    Augmentation = new AugmentationOptions(parse.GetValue(cropPadding), parse.GetValue(flip), parse.GetValue(erasing)),
+                    Seed = parse.GetValue(seed),
+                };
+                if (options.Mean is null != options.Std is null)
+                {
+                    throw new CliException("--mean and --std go together.");
+                }
+            }
+
+            if (parse.GetValue(threads) is > 0 and var count)
+            {
+                Native.TorchRuntime.EnsureLoaded();
+                TorchSharp.torch.set_num_threads(count);
+            }
+
+            var history = ConsoleProgress.Run(console, progress =>
+                new TrainingRun(parse.GetValue(output)!.FullName, progress).Run(options, resumeFrom, cancellation));
+            var best = history.Count == 0 ? 0 : history.Max(m => m.TestAccuracy);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Best test accuracy {100 * best:F2}%. Checkpoints: {run.BestPrefix}.*, {run.LastPrefix}.*"));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Option<string> Choice(string name, string defaultValue, string description, params string[] allowed)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+
+    private static Option<int> Count(string name, int defaultValue, string description)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{name} must be at least 1.");
+            }
+        });
+        return option;
+    }
+
+    private static Option<double> Number(string name, double defaultValue, string description, double min, double max, bool exclusiveMin = false)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<double>();
+            if (value < min || value > max || (exclusiveMin && value <= min))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {(exclusiveMin ? "above" : "at least")} {min}{(max < double.MaxValue ? $" and at most {max}" : "")}; got {value}."));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Three comma-separated numbers, one per RGB channel.</summary>
+    private static Option<float[]?> Triple(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            var parts = text.Split(',');
+            var values = new float[parts.Length];
+            if (parts.Length == 3 && parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
+            {
+                return values;
+            }
+
+            result.AddError($"{name} needs three comma-separated numbers, e.g. 0.5,0.5,0.5; got '{text}'.");
+            return null;
+        },
+    };
+}

@@ -1,0 +1,40 @@
+using ResNetService.Trainer.Data;
+using static TorchSharp.torch;
+
+namespace ResNetService.Trainer.Training;
+
+/// <summary>
+/// An image set as two tensors (uint8 images [N, 3, S, S] and int64 labels), so a batch is one index_select
+/// and one conversion, with no per-pixel work in managed code.
+/// </summary>
+public sealed class BatchTensors : IDisposable
+{
+    private readonly Tensor images;
+    private readonly Tensor labels;
+
+    public BatchTensors(ImageSet set)
+    {
+        Count = set.Count;
+        ImageSize = set.ImageSize;
+        images = tensor(set.Pixels, [set.Count, 3, set.ImageSize, set.ImageSize]);
+        labels = tensor(set.Labels.Select(l => (long)l).ToArray(), [set.Count]);
+    }
+
+    public int Count { get; }
+
+    public int ImageSize { get; }
+
+    /// <summary>The images at <paramref name="indices"/> as float 0..1 [B, 3, S, S], and their labels.</summary>
+    public (Tensor Images, Tensor Labels) Batch(ReadOnlySpan<long> indices)
+    {
+        using var index = tensor(indices.ToArray(), [indices.Length]);
+        using var bytes = images.index_select(0, index);
+        return (bytes.to_type(ScalarType.Float32).div_(255f), labels.index_select(0, index));
+    }
+
+    public void Dispose()
+    {
+        images.Dispose();
+        labels.Dispose();
+    }
+}

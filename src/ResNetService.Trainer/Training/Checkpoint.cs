@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Model;
+using static TorchSharp.torch;
+
+namespace ResNetService.Trainer.Training;
+
+/// <summary>
+/// A checkpoint is a path prefix such as <c>runs/x/best</c>: <c>best.json</c> (<see cref="CheckpointInfo"/>),
+/// <c>best.weights</c> (the model, TorchSharp format) and, for <c>last</c>, <c>last.optimizer</c> (optimizer state).
+/// </summary>
+public static class Checkpoint
+{
+    public const string Last = "last";
+    public const string Best = "best";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string InfoPath(string prefix) => prefix + ".json";
+
+    public static string WeightsPath(string prefix) => prefix + ".weights";
+
+    public static string OptimizerPath(string prefix) => prefix + ".optimizer";
+
+    /// <summary>
+    /// The prefix a user means: a run folder (its best checkpoint), a prefix, or any of the checkpoint's files.
+    /// </summary>
+    public static string Resolve(string path)
+    {
+        var prefix = Directory.Exists(path) ? Path.Combine(path, Best) : path;
+        foreach (var extension in new[] { ".json", ".weights", ".optimizer" })
+        {
+            if (prefix.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                prefix = prefix[..^extension.Length];
+            }
+        }
+
+        if (!File.Exists(InfoPath(prefix)) || !File.Exists(WeightsPath(prefix)))
+        {
+            throw new CliException($"No checkpoint at {path}: expected {InfoPath(prefix)} and {WeightsPath(prefix)}.");
+        }
+
+        return prefix;
+    }
+
+    /// <summary>Writes weights, optional optimizer state, then the JSON last, so a JSON always has its weights.</summary>
+    public static void Save(string prefix, ResNet model, CheckpointInfo info, TorchSharp.Modules.OptimizerHelper? optimizer = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefix))!);
+        WriteReplacing(WeightsPath(prefix), path => model.save(path));
+        if (optimizer is not null)
+        {
+            WriteReplacing(OptimizerPath(prefix), path => optimizer.save_state_dict(path));
+        }
+
+        WriteReplacing(InfoPath(prefix), path => File.WriteAllText(path, JsonSerializer.Serialize(info, Json)));
+    }
+
+    public static CheckpointInfo ReadInfo(string prefix)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(InfoPath(prefix)), Json)
+                ?? throw new CliException($"Checkpoint {InfoPath(prefix)} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"Checkpoint {InfoPath(prefix)} is not valid: {e.Message}");
+        }
+    }
+
+    /// <summary>The network a checkpoint describes, with its weights loaded, in evaluation mode.</summary>
+    public static ResNet LoadModel(string prefix, CheckpointInfo info)
+    {
+        var model = CreateModel(info.Architecture, info.Variant, info.Labels.Count);
+        try
+        {
+            model.load(WeightsPath(prefix));
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or FormatException)
+        {
+            model.Dispose();
+            throw new CliException($"Weights {WeightsPath(prefix)} do not fit a {info.Architecture} with {info.Labels.Count} classes: {e.Message}");
+        }
+
+        model.eval();
+        return model;
+    }
+
+    public static ResNet CreateModel(string architecture, string variant, int classes)
+    {
+        if (!ResNetArchitecture.TryParse(architecture, out var parsed))
+        {
+            throw new CliException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
+        }
+
+        var placement = variant switch
+        {
+            Variants.V15 => StridePlacement.On3x3,
+            Variants.V1 => StridePlacement.OnFirst1x1,
+            _ => throw new CliException($"Unknown variant '{variant}'; use {string.Join(" or ", Variants.All)}."),
+        };
+        return new ResNet(new ResNetConfig(parsed, classes, placement));
+    }
+
+    private static void WriteReplacing(string path, Action<string> write)
+    {
+        var temporary = path + ".tmp";
+        write(temporary);
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Text.Json;
+using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
+
+namespace ResNetService.Trainer.Training;
+
+/// <summary>The ONNX metadata_props a checkpoint exports with: labels and preprocessing for the service, provenance for people.</summary>
+public static class CheckpointMetadata
+{
+    public static IReadOnlyDictionary<string, string> From(CheckpointInfo info) => new Dictionary<string, string>
+    {
+        [ModelMetadataKeys.Labels] = JsonSerializer.Serialize(info.Labels),
+        [ModelMetadataKeys.ImageSize] = Invariant(info.ImageSize),
+        [ModelMetadataKeys.ResizeMode] = info.ResizeMode,
+        [ModelMetadataKeys.ResizeSize] = Invariant(PreprocessingSettings.DefaultResizeSize(info.ImageSize)),
+        [ModelMetadataKeys.Mean] = JsonSerializer.Serialize(info.Mean),
+        [ModelMetadataKeys.Std] = JsonSerializer.Serialize(info.Std),
+        [ModelMetadataKeys.ColorMode] = info.ColorMode,
+        [ModelMetadataKeys.Architecture] = info.Architecture,
+        [ModelMetadataKeys.Variant] = info.Variant,
+        [ModelMetadataKeys.Dataset] = info.Dataset,
+        [ModelMetadataKeys.TestAccuracy] = info.TestAccuracy.ToString("0.####", CultureInfo.InvariantCulture),
+        [ModelMetadataKeys.TrainingDate] = info.SavedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        [ModelMetadataKeys.ProducerVersion] = info.ProducerVersion,
+    };
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace ResNetService.Trainer.Training;
+
+/// <summary>
+/// Progress for a terminal: a live bar per epoch and one for the run (loss, accuracy, images/s, ETA), and a line
+/// per finished epoch. Use <see cref="Run"/>; when output is not a terminal it prints only the lines.
+/// </summary>
+public sealed class ConsoleProgress : ITrainingProgress
+{
+    private readonly IAnsiConsole console;
+    private readonly ProgressContext? context;
+    private ProgressTask? runTask;
+    private ProgressTask? epochTask;
+    private string epochLabel = "";
+
+    private ConsoleProgress(IAnsiConsole console, ProgressContext? context)
+    {
+        this.console = console;
+        this.context = context;
+    }
+
+    /// <summary>Runs <paramref name="train"/> with live bars on an interactive console, plain lines otherwise.</summary>
+    public static T Run<T>(IAnsiConsole console, Func<ITrainingProgress, T> train)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            return train(new ConsoleProgress(console, null));
+        }
+
+        return console.Progress()
+            .AutoClear(false)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context => train(new ConsoleProgress(console, context)));
+    }
+
+    public void Message(string text) => console.WriteLine(text);
+
+    public void EpochStarted(int epoch, int epochs, int steps)
+    {
+        epochLabel = $"epoch {epoch}/{epochs}";
+        if (context is null)
+        {
+            return;
+        }
+
+        runTask ??= context.AddTask("run", maxValue: (double)steps * (epochs - epoch + 1));
+        epochTask = context.AddTask(epochLabel, maxValue: steps);
+    }
+
+    public void StepCompleted(int step, double loss, double accuracy, double imagesPerSecond)
+    {
+        if (epochTask is null || runTask is null)
+        {
+            return;
+        }
+
+        runTask.Increment(1);
+        epochTask.Value = step;
+        epochTask.Description = string.Create(CultureInfo.InvariantCulture,
+            $"{epochLabel}  loss {loss:F4}  acc {100 * accuracy:F2}%  {imagesPerSecond:F0} img/s");
+    }
+
+    public void EpochCompleted(EpochMetrics m, bool best)
+    {
+        epochTask?.StopTask();
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{epochLabel}: train loss {m.TrainLoss:F4} acc {100 * m.TrainAccuracy:F2}% | test loss {m.TestLoss:F4} acc {100 * m.TestAccuracy:F2}%" +
+            $" | lr {m.LearningRate:G3} | {m.Seconds:F1} s, {m.ImagesPerSecond:F0} img/s{(best ? " | best" : "")}"));
+    }
+}

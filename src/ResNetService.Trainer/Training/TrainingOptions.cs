@@ -1,0 +1,58 @@
+using ResNetService.Inference.Model;
+
+namespace ResNetService.Trainer.Training;
+
+/// <summary>Everything that decides a training run; saved in every checkpoint so <c>--resume</c> continues the same run.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Data source string, e.g. <c>idx:/usr/share/datasets/fashion-mnist</c>.</summary>
+    public required string Data { get; init; }
+
+    public string Architecture { get; init; } = "resnet18";
+
+    /// <summary>"v1.5" (stride on the 3x3, torchvision) or "v1" (stride on the first 1x1, Keras).</summary>
+    public string Variant { get; init; } = Variants.V15;
+
+    public int ImageSize { get; init; } = 32;
+
+    public string ResizeMode { get; init; } = ResizeModes.Direct;
+
+    public string? LabelsFile { get; init; }
+
+    public string? DatasetName { get; init; }
+
+    public double ValidationSplit { get; init; } = 0.2;
+
+    /// <summary>Per-channel mean and std on the 0..1 scale; computed from the training split when null.</summary>
+    public float[]? Mean { get; init; }
+
+    public float[]? Std { get; init; }
+
+    public int Epochs { get; init; } = 10;
+
+    public int BatchSize { get; init; } = 64;
+
+    public string Optimizer { get; init; } = OptimizerFactory.Adam;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; } = 5e-4;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public bool Nesterov { get; init; }
+
+    public string Schedule { get; init; } = LearningRateSchedule.Cosine;
+
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    public int Seed { get; init; }
+}
+
+/// <summary>Values of <see cref="TrainingOptions.Variant"/>.</summary>
+public static class Variants
+{
+    public const string V15 = "v1.5";
+    public const string V1 = "v1";
+    public static readonly IReadOnlyList<string> All = [V15, V1];
+}

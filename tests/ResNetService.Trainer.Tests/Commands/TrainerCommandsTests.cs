@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using ResNetService.Trainer.Tests.Cli;
+using ResNetService.Trainer.Tests.Support;
+
+namespace ResNetService.Trainer.Tests.Commands;
+
+/// <summary>train, evaluate and export through the real command tree and its error policy.</summary>
+public sealed class TrainerCommandsTests
+{
+    [Fact]
+    public async Task Train_export_and_evaluate_agree_from_checkpoint_to_onnx()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["data"], trainCount: 16, testCount: 8, classes: 4);
+
+        var train = await CliRunner.RunAsync("train", "--data", "idx:" + folder["data"], "--arch", "resnet18", "--epochs", "1",
+            "--batch-size", "8", "--hflip", "false", "--out", folder["run"]);
+        Assert.True(train.ExitCode == 0, string.Join(" ", train.ErrorLines));
+        Assert.Contains("epoch 1/1", train.Output);
+
+        var export = await CliRunner.RunAsync("export", "--checkpoint", folder["run"], "--out", folder["model.onnx"]);
+        Assert.True(export.ExitCode == 0, string.Join(" ", export.ErrorLines));
+        Assert.Contains("passed", export.Output);
+
+        var fromCheckpoint = await CliRunner.RunAsync("evaluate", "--checkpoint", folder["run"] + "/best");
+        var fromOnnx = await CliRunner.RunAsync("evaluate", "--model", folder["model.onnx"], "--data", "idx:" + folder["data"]);
+        Assert.Equal(0, fromCheckpoint.ExitCode);
+        Assert.Equal(0, fromOnnx.ExitCode);
+        Assert.Equal(Accuracy(fromCheckpoint.Output), Accuracy(fromOnnx.Output));
+        Assert.True(File.Exists(folder["run/confusion-matrix.png"]));
+        Assert.True(File.Exists(folder["confusion-matrix.png"]));
+    }
+
+    private static string Accuracy(string output) => Regex.Match(output, @"Accuracy: [\d.]+% on 8 test images").Value is { Length: > 0 } line
+        ? line
+        : throw new Xunit.Sdk.XunitException("no accuracy line in: " + output);
+
+    [Theory]
+    [InlineData("data folder not found", "train", "--data", "idx:/no/such/folder", "--out", "{run}")]
+    [InlineData("not one of", "train", "--data", "somewhere", "--out", "{run}")]
+    [InlineData("--data is required", "train", "--out", "{run}")]
+    [InlineData("Nothing to resume", "train", "--resume", "--out", "{run}")]
+    [InlineData("adam", "train", "--data", "idx:/x", "--optimizer", "rmsprop", "--out", "{run}")]
+    [InlineData("--epochs must be at least 1", "train", "--data", "idx:/x", "--epochs", "0", "--out", "{run}")]
+    [InlineData("three comma-separated numbers", "train", "--data", "idx:/x", "--mean", "0.5,0.5", "--out", "{run}")]
+    [InlineData("exactly one of --checkpoint or --model", "evaluate")]
+    [InlineData("--model needs --data", "evaluate", "--model", "{run}/model.onnx")]
+    [InlineData("No checkpoint", "evaluate", "--checkpoint", "{run}")]
+    [InlineData("No checkpoint", "export", "--checkpoint", "{run}/best", "--out", "{run}/model.onnx")]
+    [InlineData("Model file not found", "evaluate", "--model", "{run}/model.onnx", "--data", "idx:/x")]
+    public async Task Bad_input_is_one_error_line_and_exit_code_1(string expected, params string[] args)
+    {
+        using var folder = new TempFolder();
+        var (exitCode, _, errors) = await CliRunner.RunAsync(args.Select(a => a.Replace("{run}", folder["run"])).ToArray());
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(errors);
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(expected, line, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_corrupt_data_set_is_one_error_line_naming_the_file()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["data"], trainCount: 8, testCount: 4, gzip: false);
+        var images = folder["data/train-images-idx3-ubyte"];
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]);
+
+        var (exitCode, _, errors) = await CliRunner.RunAsync("train", "--data", "idx:" + folder["data"], "--out", folder["run"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("train-images-idx3-ubyte is truncated", Assert.Single(errors));
+    }
+
+    [Theory]
+    [InlineData("train", "--resume")]
+    [InlineData("evaluate", "--plot")]
+    [InlineData("export", "--checkpoint")]
+    public async Task Every_command_has_help(string command, string option)
+    {
+        var (exitCode, output, _) = await CliRunner.RunAsync(command, "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(option, output);
+    }
+}

@@ -102,6 +102,9 @@ public sealed record ResNetArchitecture(string Name, BlockKind Block, IReadOnlyL
     /// <summary>The smallest input the network accepts: each stride-2 step must leave at least one pixel.</summary>
     public const int MinimumImageSize = 32;
 
+    /// <summary>The name, e.g. "resnet50", as users type it.</summary>
+    public override string ToString() => Name;
+
     private static int ConvOutput(int size, int kernel, int stride, int padding) => (size + 2 * padding - kernel) / stride + 1;
 }
 

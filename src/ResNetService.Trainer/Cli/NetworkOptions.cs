@@ -27,25 +27,18 @@ public static class NetworkOptions
     };
 
     /// <summary>Where a downsampling bottleneck puts its stride: v1.5 (on the 3x3, torchvision) or v1 (first 1x1, Keras).</summary>
-    public static Option<StridePlacement> Variant() => new("--variant")
+    public static Option<string> Variant()
     {
-        Description = $"{V15}: stride on the 3x3 convolution (torchvision); {V1}: stride on the first 1x1 (paper, Keras).",
-        DefaultValueFactory = _ => StridePlacement.On3x3,
-        CustomParser = result =>
+        var option = new Option<string>("--variant")
         {
-            var value = result.Tokens.Single().Value;
-            switch (value)
-            {
-                case V15:
-                    return StridePlacement.On3x3;
-                case V1:
-                    return StridePlacement.OnFirst1x1;
-                default:
-                    result.AddError($"unknown variant '{value}'; use {V1} or {V15}.");
-                    return default;
-            }
-        },
-    };
+            Description = $"{V15}: stride on the 3x3 convolution (torchvision); {V1}: stride on the first 1x1 (paper, Keras).",
+            DefaultValueFactory = _ => V15,
+        };
+        option.AcceptOnlyFromAmong(V1, V15);
+        return option;
+    }
+
+    public static StridePlacement Placement(string variant) => variant == V1 ? StridePlacement.OnFirst1x1 : StridePlacement.On3x3;
 
     public static Option<int> ImageSize(int defaultSize)
     {
@@ -81,6 +74,4 @@ public static class NetworkOptions
         });
         return option;
     }
-
-    public static string VariantName(StridePlacement placement) => placement == StridePlacement.On3x3 ? V15 : V1;
 }

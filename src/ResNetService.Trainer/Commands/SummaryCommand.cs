@@ -34,7 +34,7 @@ public static class SummaryCommand
         command.SetAction(parseResult =>
         {
             var config = new ResNetConfig(
-                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), parseResult.GetValue(variant));
+                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), NetworkOptions.Placement(parseResult.GetValue(variant)!));
             var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));
             var output = parseResult.InvocationConfiguration.Output;
             SummaryTable.Write(summary, CliConsole.Create(output));

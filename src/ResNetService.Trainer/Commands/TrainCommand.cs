@@ -70,7 +70,7 @@ public static class TrainCommand
                 {
                     Data = parse.GetValue(data) ?? throw new CliException("--data is required (or --resume to continue a run)."),
                     Architecture = parse.GetValue(architecture)!.Name,
-                    Variant = NetworkOptions.VariantName(parse.GetValue(variant)),
+                    Variant = parse.GetValue(variant)!,
                     ImageSize = parse.GetValue(imageSize),
                     ResizeMode = parse.GetValue(resizeMode)!,
                     LabelsFile = parse.GetValue(labels)?.FullName,

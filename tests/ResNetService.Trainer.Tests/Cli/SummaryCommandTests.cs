@@ -41,7 +41,7 @@ public sealed class SummaryCommandTests
     [InlineData("unknown architecture 'resnet99'", "summary", "--arch", "resnet99")]
     [InlineData("at least 32", "summary", "--image-size", "16")]
     [InlineData("--classes must be at least 1", "summary", "--classes", "0")]
-    [InlineData("unknown variant 'v2'", "summary", "--variant", "v2")]
+    [InlineData("Argument 'v2' not recognized", "summary", "--variant", "v2")]
     [InlineData(".svg or .png", "summary", "--plot", "net.gif")]
     [InlineData("--bogus", "summary", "--bogus")]
     [InlineData("--image-size", "summary", "--image-size", "big")]

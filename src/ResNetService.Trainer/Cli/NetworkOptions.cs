@@ -1,14 +1,12 @@
 using System.CommandLine;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Cli;
 
 /// <summary>The options that pick a network, shared by every command that builds one.</summary>
 public static class NetworkOptions
 {
-    public const string V1 = "v1";
-    public const string V15 = "v1.5";
-
     public static Option<ResNetArchitecture> Architecture() => new("--arch")
     {
         Description = $"Network: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.",
@@ -31,14 +29,12 @@ public static class NetworkOptions
     {
         var option = new Option<string>("--variant")
         {
-            Description = $"{V15}: stride on the 3x3 convolution (torchvision); {V1}: stride on the first 1x1 (paper, Keras).",
-            DefaultValueFactory = _ => V15,
+            Description = $"{Variants.V15}: stride on the 3x3 convolution (torchvision); {Variants.V1}: stride on the first 1x1 (paper, Keras).",
+            DefaultValueFactory = _ => Variants.V15,
         };
-        option.AcceptOnlyFromAmong(V1, V15);
+        option.AcceptOnlyFromAmong([.. Variants.All]);
         return option;
     }
-
-    public static StridePlacement Placement(string variant) => variant == V1 ? StridePlacement.OnFirst1x1 : StridePlacement.On3x3;
 
     public static Option<int> ImageSize(int defaultSize)
     {

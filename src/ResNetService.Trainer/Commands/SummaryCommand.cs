@@ -2,6 +2,7 @@ using System.CommandLine;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Summary;
+using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Commands;
 
@@ -34,7 +35,7 @@ public static class SummaryCommand
         command.SetAction(parseResult =>
         {
             var config = new ResNetConfig(
-                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), NetworkOptions.Placement(parseResult.GetValue(variant)!));
+                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), Variants.Placement(parseResult.GetValue(variant)!));
             var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));
             var output = parseResult.InvocationConfiguration.Output;
             SummaryTable.Write(summary, CliConsole.Create(output));

@@ -36,6 +36,7 @@ public static class TrainCommand
         var cropPadding = new Option<int>("--crop-padding") { Description = "Random crop after padding each side by this many pixels; 0 turns it off.", DefaultValueFactory = _ => 4 };
         var flip = new Option<bool>("--hflip") { Description = "Random horizontal flips (--hflip false to turn off, e.g. for digits).", DefaultValueFactory = _ => true };
         var erasing = Number("--random-erasing", 0, "Probability of random erasing per image.", 0, 1);
+        var zeroInit = new Option<bool>("--zero-init-residual") { Description = "Start each block's last batch norm at zero, so every residual block starts as the identity." };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the split.", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoints, metrics.csv, training-curves.png.", Required = true };
         var threads = new Option<int>("--threads")
@@ -49,7 +50,7 @@ public static class TrainCommand
         {
             data, architecture, variant, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
             epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
-            cropPadding, flip, erasing, seed, threads, output, resume,
+            cropPadding, flip, erasing, zeroInit, seed, threads, output, resume,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -88,6 +89,7 @@ public static class TrainCommand
                     Schedule = parse.GetValue(schedule)!,
                     Augmentation = new AugmentationOptions(parse.GetValue(cropPadding), parse.GetValue(flip), parse.GetValue(erasing)),
                     Seed = parse.GetValue(seed),
+                    ZeroInitResidual = parse.GetValue(zeroInit),
                 };
                 if (options.Mean is null != options.Std is null)
                 {

@@ -95,20 +95,14 @@ public static class Checkpoint
         return model;
     }
 
-    public static ResNet CreateModel(string architecture, string variant, int classes)
+    public static ResNet CreateModel(string architecture, string variant, int classes, bool zeroInitResidual = false)
     {
         if (!ResNetArchitecture.TryParse(architecture, out var parsed))
         {
             throw new CliException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
         }
 
-        var placement = variant switch
-        {
-            Variants.V15 => StridePlacement.On3x3,
-            Variants.V1 => StridePlacement.OnFirst1x1,
-            _ => throw new CliException($"Unknown variant '{variant}'; use {string.Join(" or ", Variants.All)}."),
-        };
-        return new ResNet(new ResNetConfig(parsed, classes, placement));
+        return new ResNet(new ResNetConfig(parsed, classes, Variants.Placement(variant)), zeroInitResidual);
     }
 
     private static void WriteReplacing(string path, Action<string> write)

@@ -1,4 +1,6 @@
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Training;
 
@@ -47,12 +49,22 @@ public sealed record TrainingOptions
     public AugmentationOptions Augmentation { get; init; } = new();
 
     public int Seed { get; init; }
+
+    /// <summary>Start each residual block's last batch norm at zero, so every block starts as the identity.</summary>
+    public bool ZeroInitResidual { get; init; }
 }
 
-/// <summary>Values of <see cref="TrainingOptions.Variant"/>.</summary>
+/// <summary>Values of <see cref="TrainingOptions.Variant"/>: the names users give the two stride placements.</summary>
 public static class Variants
 {
     public const string V15 = "v1.5";
     public const string V1 = "v1";
     public static readonly IReadOnlyList<string> All = [V15, V1];
+
+    public static StridePlacement Placement(string variant) => variant switch
+    {
+        V15 => StridePlacement.On3x3,
+        V1 => StridePlacement.OnFirst1x1,
+        _ => throw new CliException($"Unknown variant '{variant}'; use {string.Join(" or ", All)}."),
+    };
 }

@@ -53,7 +53,7 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             : options.Mean is not null && options.Std is not null ? new ChannelStatistics(options.Mean, options.Std) : ChannelStatistics.Compute(data.Train);
 
         random.manual_seed(options.Seed);
-        using var model = Checkpoint.CreateModel(options.Architecture, options.Variant, data.Classes.Count);
+        using var model = Checkpoint.CreateModel(options.Architecture, options.Variant, data.Classes.Count, options.ZeroInitResidual);
         using var optimizer = OptimizerFactory.Create(model.parameters(), options);
         if (resumeFrom is not null)
         {

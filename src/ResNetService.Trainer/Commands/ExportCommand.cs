@@ -29,7 +29,8 @@ public static class ExportCommand
             using var model = Checkpoint.LoadModel(prefix, info);
             var path = parse.GetValue(output)!.FullName;
 
-            OnnxExporter.Write(model, path, CheckpointMetadata.From(info), TrainingRun.ProducerVersion);
+            // The input is fixed at the trained size: users and ONNX Runtime see [batch, 3, S, S], not free height/width.
+            OnnxExporter.Write(model, path, CheckpointMetadata.From(info), TrainingRun.ProducerVersion, info.ImageSize);
             writer.WriteLine($"Wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): {info.Architecture} {info.Variant}, " +
                 $"{info.Labels.Count} classes, {info.ImageSize}x{info.ImageSize}, test accuracy {100 * info.TestAccuracy:F2}%.");
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using ResNetService.Onnx.Graph;
 using ResNetService.Trainer.Tests.Cli;
 using ResNetService.Trainer.Tests.Support;
 
@@ -21,6 +23,9 @@ public sealed class TrainerCommandsTests
         var export = await CliRunner.RunAsync("export", "--checkpoint", folder["run"], "--out", folder["model.onnx"]);
         Assert.True(export.ExitCode == 0, string.Join(" ", export.ErrorLines));
         Assert.Contains("passed", export.Output);
+        var input = OnnxModelFile.Read(folder["model.onnx"]).Graph.Input.Single();
+        Assert.Equal(["batch", "3", "32", "32"], input.Type.TensorType.Shape.Dim.Select(d =>
+            d.HasDimParam ? d.DimParam : d.DimValue.ToString(CultureInfo.InvariantCulture)));
 
         var fromCheckpoint = await CliRunner.RunAsync("evaluate", "--checkpoint", folder["run"] + "/best");
         var fromOnnx = await CliRunner.RunAsync("evaluate", "--model", folder["model.onnx"], "--data", "idx:" + folder["data"]);

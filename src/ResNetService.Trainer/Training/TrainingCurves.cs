@@ -1,3 +1,4 @@
+using ResNetService.Trainer.Drawing;
 using ScottPlot;
 
 namespace ResNetService.Trainer.Training;

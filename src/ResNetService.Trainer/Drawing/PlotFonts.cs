@@ -1,6 +1,4 @@
-using ResNetService.Trainer.Drawing;
-
-namespace ResNetService.Trainer.Training;
+namespace ResNetService.Trainer.Drawing;
 
 /// <summary>
 /// Points ScottPlot's default font at font files, because Skia here has no fontconfig to find one by name.

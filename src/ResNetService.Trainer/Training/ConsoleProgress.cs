@@ -5,7 +5,8 @@ namespace ResNetService.Trainer.Training;
 
 /// <summary>
 /// Progress for a terminal: a live bar per epoch and one for the run (loss, accuracy, images/s, ETA), and a line
-/// per finished epoch. Use <see cref="Run"/>; when output is not a terminal it prints only the lines.
+/// per finished epoch. Use <see cref="Run"/>; when output is not a terminal (a log file, a background run) it prints
+/// a plain line at every tenth of an epoch instead of the bars.
 /// </summary>
 public sealed class ConsoleProgress : ITrainingProgress
 {
@@ -14,6 +15,7 @@ public sealed class ConsoleProgress : ITrainingProgress
     private ProgressTask? runTask;
     private ProgressTask? epochTask;
     private string epochLabel = "";
+    private int epochSteps;
 
     private ConsoleProgress(IAnsiConsole console, ProgressContext? context)
     {
@@ -42,6 +44,7 @@ public sealed class ConsoleProgress : ITrainingProgress
     public void EpochStarted(int epoch, int epochs, int steps)
     {
         epochLabel = $"epoch {epoch}/{epochs}";
+        epochSteps = steps;
         if (context is null)
         {
             return;
@@ -53,16 +56,25 @@ public sealed class ConsoleProgress : ITrainingProgress
 
     public void StepCompleted(int step, double loss, double accuracy, double imagesPerSecond)
     {
-        if (epochTask is null || runTask is null)
+        string status = string.Create(CultureInfo.InvariantCulture,
+            $"{epochLabel}  loss {loss:F4}  acc {100 * accuracy:F2}%  {imagesPerSecond:F0} img/s");
+        if (context is null)
         {
+            if (IsTenth(step, epochSteps) && step < epochSteps)
+            {
+                console.WriteLine($"{status}  (step {step}/{epochSteps})");
+            }
+
             return;
         }
 
-        runTask.Increment(1);
-        epochTask.Value = step;
-        epochTask.Description = string.Create(CultureInfo.InvariantCulture,
-            $"{epochLabel}  loss {loss:F4}  acc {100 * accuracy:F2}%  {imagesPerSecond:F0} img/s");
+        runTask!.Increment(1);
+        epochTask!.Value = step;
+        epochTask.Description = status;
     }
+
+    /// <summary>True at the steps that close each tenth of an epoch.</summary>
+    private static bool IsTenth(int step, int steps) => steps < 10 || step * 10 / steps != (step - 1) * 10 / steps;
 
     public void EpochCompleted(EpochMetrics m, bool best)
     {

@@ -37,6 +37,10 @@ public static class TrainCommand
         var flip = new Option<bool>("--hflip") { Description = "Random horizontal flips (--hflip false to turn off, e.g. for digits).", DefaultValueFactory = _ => true };
         var erasing = Number("--random-erasing", 0, "Probability of random erasing per image.", 0, 1);
         var zeroInit = new Option<bool>("--zero-init-residual") { Description = "Start each block's last batch norm at zero, so every residual block starts as the identity." };
+        var initFrom = new Option<FileInfo?>("--init-from")
+        {
+            Description = "Start from the weights of this ONNX file (an earlier export, or a ResNet with torchvision's names) instead of random ones.",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the split.", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoints, metrics.csv, training-curves.png.", Required = true };
         var threads = new Option<int>("--threads")
@@ -50,7 +54,7 @@ public static class TrainCommand
         {
             data, architecture, variant, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
             epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
-            cropPadding, flip, erasing, zeroInit, seed, threads, output, resume,
+            cropPadding, flip, erasing, zeroInit, initFrom, seed, threads, output, resume,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -90,6 +94,7 @@ public static class TrainCommand
                     Augmentation = new AugmentationOptions(parse.GetValue(cropPadding), parse.GetValue(flip), parse.GetValue(erasing)),
                     Seed = parse.GetValue(seed),
                     ZeroInitResidual = parse.GetValue(zeroInit),
+                    InitialWeights = parse.GetValue(initFrom)?.FullName,
                 };
                 if (options.Mean is null != options.Std is null)
                 {

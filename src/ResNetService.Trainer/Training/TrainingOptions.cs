@@ -50,6 +50,9 @@ public sealed record TrainingOptions
 
     public int Seed { get; init; }
 
+    /// <summary>An ONNX file whose weights the network starts from instead of random ones (a resumed run ignores it).</summary>
+    public string? InitialWeights { get; init; }
+
     /// <summary>Start each residual block's last batch norm at zero, so every block starts as the identity.</summary>
     public bool ZeroInitResidual { get; init; }
 }

@@ -60,6 +60,11 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             model.load(Checkpoint.WeightsPath(LastPrefix));
             optimizer.load_state_dict(Checkpoint.OptimizerPath(LastPrefix));
         }
+        else if (options.InitialWeights is not null)
+        {
+            var note = InitialWeights.Load(model, options.InitialWeights);
+            progress.Message($"Starting from the weights of {options.InitialWeights}." + (note is null ? "" : $" {note}"));
+        }
 
         using var train = new BatchTensors(data.Train);
         using var test = new BatchTensors(data.Test);

@@ -1,0 +1,83 @@
+using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Export;
+using ResNetService.Trainer.Model;
+using ResNetService.Trainer.Tests.Export;
+using ResNetService.Trainer.Tests.Support;
+using ResNetService.Trainer.Training;
+using static TorchSharp.torch;
+
+namespace ResNetService.Trainer.Tests.Training;
+
+public sealed class InitialWeightsTests
+{
+    private static readonly ResNetConfig ResNet18With10 = new(ResNetArchitecture.ResNet18, 10);
+
+    [Fact]
+    public void A_network_started_from_an_export_computes_what_the_exported_one_computes()
+    {
+        using var folder = new TempFolder();
+        using var trained = TrainedLikeModels.Create(ResNet18With10, 32, seed: 1);
+        using var fresh = TrainedLikeModels.Create(ResNet18With10, 32, seed: 2);
+        var path = Export(trained, folder["model.onnx"]);
+
+        var note = InitialWeights.Load(fresh, path);
+
+        Assert.Null(note);
+        using var input = randn(2, 3, 32, 32);
+        using var noGrad = no_grad();
+        using var expected = trained.call(input);
+        using var actual = fresh.call(input);
+        Assert.Equal(0, (expected - actual).abs().max().item<float>(), 5);
+        Assert.Equal(StateDict.ToNamedTensors(trained)["layer2.0.bn1.running_var"].Data, StateDict.ToNamedTensors(fresh)["layer2.0.bn1.running_var"].Data);
+    }
+
+    [Fact]
+    public void Another_number_of_classes_keeps_the_fresh_classifier_and_says_so()
+    {
+        using var folder = new TempFolder();
+        using var trained = TrainedLikeModels.Create(ResNet18With10, 32, seed: 1);
+        using var fresh = TrainedLikeModels.Create(ResNet18With10 with { NumClasses = 4 }, 32, seed: 2);
+        var freshClassifier = StateDict.ToNamedTensors(fresh)["fc.weight"].Data;
+
+        var note = InitialWeights.Load(fresh, Export(trained, folder["model.onnx"]));
+
+        Assert.NotNull(note);
+        Assert.Contains("fc.weight", note);
+        var loaded = StateDict.ToNamedTensors(fresh);
+        Assert.Equal(freshClassifier, loaded["fc.weight"].Data);
+        Assert.Equal(StateDict.ToNamedTensors(trained)["layer4.1.conv2.weight"].Data, loaded["layer4.1.conv2.weight"].Data);
+    }
+
+    [Fact]
+    public void A_file_of_another_architecture_is_refused_by_name()
+    {
+        using var folder = new TempFolder();
+        using var resnet18 = TrainedLikeModels.Create(ResNet18With10, 32);
+        using var resnet34 = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet34, 10));
+
+        var error = Assert.Throws<CliException>(() => InitialWeights.Load(resnet34, Export(resnet18, folder["model.onnx"])));
+
+        Assert.Contains("layer1.2.", error.Message);
+        Assert.Contains("resnet34", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_or_corrupt_file_is_a_clear_error()
+    {
+        using var folder = new TempFolder();
+        using var model = new ResNet(ResNet18With10);
+        File.WriteAllBytes(folder["garbage.onnx"], [0xff, 0xff, 0xff, 0x07, 0x42]);
+        File.WriteAllBytes(folder["empty.onnx"], []);
+
+        Assert.Contains("do not exist", Assert.Throws<CliException>(() => InitialWeights.Load(model, folder["absent.onnx"])).Message);
+        Assert.Contains("not an ONNX model", Assert.Throws<CliException>(() => InitialWeights.Load(model, folder["garbage.onnx"])).Message);
+        Assert.Contains("not an ONNX model", Assert.Throws<CliException>(() => InitialWeights.Load(model, folder["empty.onnx"])).Message);
+    }
+
+    private static string Export(ResNet model, string path)
+    {
+        OnnxExporter.Write(model, path, new Dictionary<string, string>(), "test", imageSize: 32);
+        return path;
+    }
+}

@@ -4,6 +4,8 @@ using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Inference.Tests;
 

@@ -1,6 +1,8 @@
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Onnx.Tests;
 
@@ -10,19 +12,19 @@ public class ModelStructureTests
     private static readonly string[] AllowedOperators =
         ["Conv", "BatchNormalization", "Relu", "MaxPool", "Add", "GlobalAveragePool", "Flatten", "Gemm"];
 
-    public static TheoryData<string, StridePlacement> Configs => new()
+    public static TheoryData<string, ResNetVariant> Configs => new()
     {
-        { "resnet18", StridePlacement.On3x3 },
-        { "resnet34", StridePlacement.On3x3 },
-        { "resnet50", StridePlacement.On3x3 },
-        { "resnet50", StridePlacement.OnFirst1x1 },
+        { "resnet18", ResNetVariant.V1_5 },
+        { "resnet34", ResNetVariant.V1_5 },
+        { "resnet50", ResNetVariant.V1_5 },
+        { "resnet50", ResNetVariant.V1 },
     };
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Model_follows_the_contract(string name, StridePlacement placement)
+    public void Model_follows_the_contract(string name, ResNetVariant variant)
     {
-        var config = new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 4, placement);
+        var config = new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 4, variant);
         var model = OnnxModelFile.Read(RandomResNetModel.ToBytes(config));
         var graph = model.Graph;
 

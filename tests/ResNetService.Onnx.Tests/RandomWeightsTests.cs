@@ -1,4 +1,6 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Onnx.Tests;
 

@@ -1,4 +1,6 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Onnx.Tests;
 
@@ -9,12 +11,12 @@ public class ReferenceForwardTests
     private const int Classes = 5;
 
     [Theory]
-    [InlineData("resnet18", StridePlacement.On3x3)]
-    [InlineData("resnet50", StridePlacement.On3x3)]
-    [InlineData("resnet50", StridePlacement.OnFirst1x1)]
-    public void Onnx_runtime_matches_the_reference_forward_pass(string name, StridePlacement placement)
+    [InlineData("resnet18", ResNetVariant.V1_5)]
+    [InlineData("resnet50", ResNetVariant.V1_5)]
+    [InlineData("resnet50", ResNetVariant.V1)]
+    public void Onnx_runtime_matches_the_reference_forward_pass(string name, ResNetVariant variant)
     {
-        var config = new ResNetConfig(ResNetArchitecture.Parse(name), Classes, placement);
+        var config = new ResNetConfig(ResNetArchitecture.Parse(name), Classes, variant);
         var weights = RandomResNetWeights.Create(config, seed: 3);
         var image = TestImages.Batch(1, 3, Size, seed: 4);
 
@@ -28,8 +30,8 @@ public class ReferenceForwardTests
     [Fact]
     public void Stride_placement_changes_the_graph_and_the_output_with_the_same_weights()
     {
-        var v15 = new ResNetConfig(ResNetArchitecture.ResNet50, Classes, StridePlacement.On3x3);
-        var v1 = v15 with { StridePlacement = StridePlacement.OnFirst1x1 };
+        var v15 = new ResNetConfig(ResNetArchitecture.ResNet50, Classes, ResNetVariant.V1_5);
+        var v1 = v15 with { Variant = ResNetVariant.V1 };
         var weights = RandomResNetWeights.Create(v15, seed: 5);
         var image = TestImages.Batch(1, 3, Size, seed: 6);
         var modelV15 = ResNetOnnxExporter.Build(v15, weights, new Dictionary<string, string>(), "test");

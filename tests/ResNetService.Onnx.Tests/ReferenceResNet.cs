@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 
 namespace ResNetService.Onnx.Tests;
 
@@ -34,7 +35,7 @@ internal static class ReferenceResNet
                 var stride = stage > 0 && index == 0 ? 2 : 1;
                 var prefix = $"layer{stage + 1}.{index}";
                 var main = bottleneck
-                    ? BottleneckPath(x, w, prefix, stride, config.StridePlacement)
+                    ? BottleneckPath(x, w, prefix, stride, config.Variant)
                     : BasicPath(x, w, prefix, stride);
                 var shortcut = stride != 1 || inChannels != widths[stage] * expansion
                     ? BatchNorm(Conv(x, w[$"{prefix}.downsample.0.weight"], stride, padding: 0), w, $"{prefix}.downsample.1")
@@ -76,10 +77,10 @@ internal static class ReferenceResNet
         return BatchNorm(Conv(y, w[$"{p}.conv2.weight"], stride: 1, padding: 1), w, $"{p}.bn2");
     }
 
-    private static Feature BottleneckPath(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string p, int stride, StridePlacement placement)
+    private static Feature BottleneckPath(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string p, int stride, ResNetVariant variant)
     {
-        var first = placement == StridePlacement.OnFirst1x1 ? stride : 1;
-        var middle = placement == StridePlacement.On3x3 ? stride : 1;
+        var first = variant == ResNetVariant.V1 ? stride : 1;
+        var middle = variant == ResNetVariant.V1_5 ? stride : 1;
         var y = Relu(BatchNorm(Conv(x, w[$"{p}.conv1.weight"], first, padding: 0), w, $"{p}.bn1"));
         y = Relu(BatchNorm(Conv(y, w[$"{p}.conv2.weight"], middle, padding: 1), w, $"{p}.bn2"));
         return BatchNorm(Conv(y, w[$"{p}.conv3.weight"], stride: 1, padding: 0), w, $"{p}.bn3");

@@ -1,14 +1,14 @@
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
+using ResNetService.Topology;
 using static ResNetService.Onnx.Graph.OnnxAttributes;
 
 namespace ResNetService.Onnx.ResNet;
 
 /// <summary>
-/// Builds the ONNX graph of a ResNet from torchvision-named weights. The graph is inference-mode torchvision:
-/// Conv 7x7/2 → BatchNormalization → Relu → MaxPool 3x3/2 → residual blocks → GlobalAveragePool → Flatten →
-/// Gemm. Batch norms stay separate nodes (ONNX Runtime folds them itself), so the file maps one to one onto
-/// the state_dict.
+/// Builds the ONNX graph of a ResNet from torchvision-named weights by walking its <see cref="ResNetTopology"/>
+/// description: one node per layer, named like the layer ("layer1.0.conv1"), in the order of the forward pass.
+/// Batch norms stay separate nodes (ONNX Runtime folds them itself), so the file maps one to one onto the state_dict.
 /// </summary>
 public static class ResNetOnnxExporter
 {
@@ -21,9 +21,6 @@ public static class ResNetOnnxExporter
     public const string WidthDimension = "width";
 
     public const string ProducerName = "ResNetService";
-
-    /// <summary>torchvision's BatchNorm2d default.</summary>
-    public const float BatchNormEpsilon = 1e-5f;
 
     /// <summary>
     /// The model for <paramref name="config"/>. Input <c>input</c> is float32 [batch, InputChannels, H, W] with a
@@ -40,104 +37,90 @@ public static class ResNetOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(producerVersion);
-        ResNetWeights.Validate(config, weights);
+        var network = ResNetTopology.Describe(config);
+        ResNetWeights.Validate(network, weights);
         if (imageSize is < ResNetArchitecture.MinimumImageSize)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(imageSize), imageSize, $"The network needs images of at least {ResNetArchitecture.MinimumImageSize} pixels.");
         }
 
-        var graph = new ResNetGraph(new OnnxGraphBuilder(config.Architecture.Name), weights);
+        var graph = new GraphWriter(new OnnxGraphBuilder(config.Architecture.Name), weights);
         Dimension height = imageSize is { } size ? size : HeightDimension;
         Dimension width = imageSize is { } side ? side : WidthDimension;
         var x = graph.Builder.AddInput(InputName, [BatchDimension, config.InputChannels, height, width]);
 
-        x = graph.ConvBatchNorm(x, "conv1", "bn1", kernel: 7, stride: 2);
-        x = graph.Relu(x, "relu");
-        x = graph.Builder.AddNode("MaxPool", "maxpool", [x], "maxpool.out",
-            Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1));
-
-        foreach (var block in config.Architecture.Blocks())
+        x = graph.Layers(x, "", network.Stem);
+        foreach (var block in network.Blocks)
         {
-            x = config.Architecture.Block == BlockKind.Basic
-                ? graph.BasicBlock(x, block)
-                : graph.Bottleneck(x, block, config.StridePlacement);
+            x = graph.Block(x, block);
         }
 
-        x = graph.Builder.AddNode("GlobalAveragePool", "avgpool", [x], "avgpool.out");
-        x = graph.Builder.AddNode("Flatten", "flatten", [x], "flatten.out", Int("axis", 1));
-        graph.Builder.AddNode("Gemm", "fc", [x, graph.Weight("fc.weight"), graph.Weight("fc.bias")], OutputName,
-            Float("alpha", 1f), Float("beta", 1f), Int("transB", 1));
+        x = graph.Layers(x, "", network.Head, lastOutput: OutputName);
         graph.Builder.AddOutput(OutputName, [BatchDimension, config.NumClasses]);
 
-        return graph.Builder.Build(ProducerName, producerVersion, metadata,
-            $"{config.Architecture.Name} ({(config.StridePlacement == StridePlacement.On3x3 ? "v1.5" : "v1")}), {config.NumClasses} classes");
+        return graph.Builder.Build(ProducerName, producerVersion, metadata, config.Title);
     }
 
-    /// <summary>The builder plus the weights, with one method per torchvision building block.</summary>
-    private sealed class ResNetGraph(OnnxGraphBuilder builder, IReadOnlyDictionary<string, NamedTensor> weights)
+    /// <summary>The builder plus the weights: turns layers into nodes.</summary>
+    private sealed class GraphWriter(OnnxGraphBuilder builder, IReadOnlyDictionary<string, NamedTensor> weights)
     {
-        private readonly HashSet<string> _added = new(StringComparer.Ordinal);
-
         public OnnxGraphBuilder Builder { get; } = builder;
 
-        /// <summary>The initializer for a state_dict tensor, added the first time a node reads it.</summary>
-        public string Weight(string name)
+        /// <summary>main path, then the shortcut (projection or identity), added, then the activation.</summary>
+        public string Block(string input, ResidualBlock block)
         {
-            if (_added.Add(name))
+            var prefix = $"{block.Name}.";
+            var mainPath = Layers(input, prefix, block.MainPath);
+            var shortcut = block.Downsample is { } downsample
+                ? Layers(input, $"{prefix}{ResidualBlock.DownsampleName}.", downsample)
+                : input;
+            var sum = Builder.AddNode("Add", $"{block.Name}.add", [mainPath, shortcut], $"{block.Name}.add.out");
+            return Layer(sum, prefix, block.Activation, output: null);
+        }
+
+        /// <summary>Layers in sequence; each node is named prefix + layer name, its output that name + ".out".</summary>
+        public string Layers(string input, string prefix, IReadOnlyList<Layer> layers, string? lastOutput = null)
+        {
+            var x = input;
+            for (var i = 0; i < layers.Count; i++)
             {
-                var tensor = weights[name];
-                Builder.AddInitializer(name, tensor.Shape, tensor.Data);
+                x = Layer(x, prefix, layers[i], i == layers.Count - 1 ? lastOutput : null);
             }
 
-            return name;
+            return x;
         }
 
-        public string BasicBlock(string input, BlockPlan block)
+        private string Layer(string input, string prefix, Layer layer, string? output)
         {
-            var p = block.Prefix;
-            var x = ConvBatchNorm(input, $"{p}.conv1", $"{p}.bn1", kernel: 3, stride: block.Stride);
-            x = Relu(x, $"{p}.relu1");
-            x = ConvBatchNorm(x, $"{p}.conv2", $"{p}.bn2", kernel: 3, stride: 1);
-            return Residual(input, x, block);
+            var name = prefix + layer.Name;
+            output ??= $"{name}.out";
+            return layer switch
+            {
+                Conv conv => Builder.AddNode("Conv", name,
+                    conv.Bias ? [input, Weight($"{name}.weight"), Weight($"{name}.bias")] : [input, Weight($"{name}.weight")], output,
+                    Ints("kernel_shape", conv.Kernel, conv.Kernel), Ints("strides", conv.Stride, conv.Stride),
+                    Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding), Ints("dilations", 1, 1), Int("group", 1)),
+                BatchNorm norm => Builder.AddNode("BatchNormalization", name,
+                    [input, Weight($"{name}.weight"), Weight($"{name}.bias"), Weight($"{name}.running_mean"), Weight($"{name}.running_var")],
+                    output, Float("epsilon", (float)norm.Epsilon)),
+                Relu => Builder.AddNode("Relu", name, [input], output),
+                MaxPool pool => Builder.AddNode("MaxPool", name, [input], output,
+                    Ints("kernel_shape", pool.Kernel, pool.Kernel), Ints("strides", pool.Stride, pool.Stride),
+                    Ints("pads", pool.Padding, pool.Padding, pool.Padding, pool.Padding)),
+                GlobalAveragePool => Builder.AddNode("GlobalAveragePool", name, [input], output),
+                Flatten => Builder.AddNode("Flatten", name, [input], output, Int("axis", 1)),
+                Linear => Builder.AddNode("Gemm", name, [input, Weight($"{name}.weight"), Weight($"{name}.bias")], output,
+                    Float("alpha", 1f), Float("beta", 1f), Int("transB", 1)),
+                _ => throw new NotSupportedException($"No ONNX node for layer '{name}' ({layer.GetType().Name})."),
+            };
         }
 
-        public string Bottleneck(string input, BlockPlan block, StridePlacement placement)
+        /// <summary>The initializer for a state_dict tensor, added where the node that reads it is.</summary>
+        private string Weight(string name)
         {
-            var p = block.Prefix;
-            var strideOn1x1 = placement == StridePlacement.OnFirst1x1 ? block.Stride : 1;
-            var strideOn3x3 = placement == StridePlacement.On3x3 ? block.Stride : 1;
-            var x = ConvBatchNorm(input, $"{p}.conv1", $"{p}.bn1", kernel: 1, stride: strideOn1x1);
-            x = Relu(x, $"{p}.relu1");
-            x = ConvBatchNorm(x, $"{p}.conv2", $"{p}.bn2", kernel: 3, stride: strideOn3x3);
-            x = Relu(x, $"{p}.relu2");
-            x = ConvBatchNorm(x, $"{p}.conv3", $"{p}.bn3", kernel: 1, stride: 1);
-            return Residual(input, x, block);
+            var tensor = weights[name];
+            return Builder.AddInitializer(name, tensor.Shape, tensor.Data);
         }
-
-        /// <summary>Adds the shortcut (identity, or the 1x1 projection "downsample") to the main path, then ReLU.</summary>
-        private string Residual(string input, string mainPath, BlockPlan block)
-        {
-            var p = block.Prefix;
-            var shortcut = block.Projection
-                ? ConvBatchNorm(input, $"{p}.downsample.0", $"{p}.downsample.1", kernel: 1, stride: block.Stride)
-                : input;
-            var sum = Builder.AddNode("Add", $"{p}.add", [mainPath, shortcut], $"{p}.add.out");
-            return Relu(sum, $"{p}.relu");
-        }
-
-        /// <summary>A bias-free convolution with "same"-style padding (kernel / 2), then inference-mode batch norm.</summary>
-        public string ConvBatchNorm(string input, string conv, string batchNorm, int kernel, int stride)
-        {
-            var padding = kernel / 2;
-            var x = Builder.AddNode("Conv", conv, [input, Weight($"{conv}.weight")], $"{conv}.out",
-                Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride),
-                Ints("pads", padding, padding, padding, padding), Ints("dilations", 1, 1), Int("group", 1));
-            return Builder.AddNode("BatchNormalization", batchNorm,
-                [x, Weight($"{batchNorm}.weight"), Weight($"{batchNorm}.bias"), Weight($"{batchNorm}.running_mean"), Weight($"{batchNorm}.running_var")],
-                $"{batchNorm}.out", Float("epsilon", BatchNormEpsilon));
-        }
-
-        public string Relu(string input, string name) => Builder.AddNode("Relu", name, [input], $"{name}.out");
     }
 }

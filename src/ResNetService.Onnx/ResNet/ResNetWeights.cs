@@ -1,6 +1,8 @@
+using ResNetService.Topology;
+
 namespace ResNetService.Onnx.ResNet;
 
-/// <summary>Checks a set of named weights against the tensors a <see cref="ResNetConfig"/> needs.</summary>
+/// <summary>Checks a set of named weights against the tensors a network needs.</summary>
 public static class ResNetWeights
 {
     /// <summary>
@@ -8,10 +10,15 @@ public static class ResNetWeights
     /// the wrong number of values, holds NaN or infinity (a diverged training run), or does not belong to the network.
     /// Batch norm's <c>num_batches_tracked</c> counters are allowed and ignored.
     /// </summary>
-    public static void Validate(ResNetConfig config, IReadOnlyDictionary<string, NamedTensor> weights)
+    public static void Validate(ResNetConfig config, IReadOnlyDictionary<string, NamedTensor> weights) =>
+        Validate(ResNetTopology.Describe(config), weights);
+
+    /// <inheritdoc cref="Validate(ResNetConfig, IReadOnlyDictionary{string, NamedTensor})"/>
+    public static void Validate(Network network, IReadOnlyDictionary<string, NamedTensor> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var specs = ResNetParameters.Enumerate(config);
+        var config = network.Config;
+        var specs = ResNetParameters.Enumerate(network);
         foreach (var spec in specs)
         {
             if (!weights.TryGetValue(spec.Name, out var tensor))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Cli;
@@ -24,15 +25,15 @@ public static class NetworkOptions
         },
     };
 
-    /// <summary>Where a downsampling bottleneck puts its stride: v1.5 (on the 3x3, torchvision) or v1 (first 1x1, Keras).</summary>
+    /// <summary>The variant by name (<see cref="ResNetVariants"/>).</summary>
     public static Option<string> Variant()
     {
         var option = new Option<string>("--variant")
         {
-            Description = $"{Variants.V15}: stride on the 3x3 convolution (torchvision); {Variants.V1}: stride on the first 1x1 (paper, Keras).",
-            DefaultValueFactory = _ => Variants.V15,
+            Description = ResNetVariants.Help,
+            DefaultValueFactory = _ => ResNetVariants.Default.Name(),
         };
-        option.AcceptOnlyFromAmong([.. Variants.All]);
+        option.AcceptOnlyFromAmong([.. ResNetVariants.AllNames]);
         return option;
     }
 

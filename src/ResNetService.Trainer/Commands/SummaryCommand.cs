@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Summary;
 using ResNetService.Trainer.Training;
@@ -35,7 +36,7 @@ public static class SummaryCommand
         command.SetAction(parseResult =>
         {
             var config = new ResNetConfig(
-                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), Variants.Placement(parseResult.GetValue(variant)!));
+                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), ResNetVariants.Parse(parseResult.GetValue(variant)!));
             var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));
             var output = parseResult.InvocationConfiguration.Output;
             SummaryTable.Write(summary, CliConsole.Create(output));

@@ -1,6 +1,7 @@
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Model;
 
 namespace ResNetService.Trainer.Export;

@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ public sealed record SummaryRow(
     long TrainableParameters,
     long NonTrainableParameters,
     SummaryRowKind Kind = SummaryRowKind.Layer,
-    BlockPlan? Block = null)
+    ResidualBlock? Block = null)
 {
     public long Parameters => TrainableParameters + NonTrainableParameters;
 }
@@ -45,7 +46,7 @@ public sealed record ModelSummary(ResNetConfig Config, int ImageSize, IReadOnlyL
 
     public long TotalParameters => TrainableParameters + NonTrainableParameters;
 
-    public string Variant => Config.StridePlacement == StridePlacement.On3x3 ? "v1.5" : "v1";
+    public string Variant => Config.Variant.Name();
 
     public static ModelSummary Create(ResNetConfig config, int imageSize)
     {
@@ -58,11 +59,10 @@ public sealed record ModelSummary(ResNetConfig Config, int ImageSize, IReadOnlyL
         using var model = new ResNet(config);
         model.eval();
         var rows = new List<SummaryRow> { new("input", "Input", [config.InputChannels, imageSize, imageSize], 0, 0, SummaryRowKind.Input) };
-        var plans = model.Blocks().ToDictionary(entry => entry.Block, entry => entry.Plan);
         var hooks = new List<Action>();
         foreach (var (name, module) in model.named_modules())
         {
-            var isBlock = module is IResidualBlock;
+            var isBlock = module is ResidualBlockModule;
             if (module is not nn.Module<Tensor, Tensor> layer || name.Length == 0 || (!isBlock && module.children().Any()))
             {
                 continue; // Containers (the network, stages, shortcut sequences) are shown through their layers.
@@ -70,7 +70,7 @@ public sealed record ModelSummary(ResNetConfig Config, int ImageSize, IReadOnlyL
 
             var hook = layer.register_forward_hook((_, _, output) =>
             {
-                rows.Add(isBlock ? BlockRow(name, (IResidualBlock)layer, plans[(IResidualBlock)layer], output) : LayerRow(name, layer, output));
+                rows.Add(isBlock ? BlockRow(name, ((ResidualBlockModule)layer).Description, output) : LayerRow(name, layer, output));
                 return output;
             });
             hooks.Add(hook.remove);
@@ -97,9 +97,9 @@ public sealed record ModelSummary(ResNetConfig Config, int ImageSize, IReadOnlyL
         return new SummaryRow(name, TypeName(layer), output.shape[1..], trainable, statistics);
     }
 
-    private static SummaryRow BlockRow(string name, IResidualBlock block, BlockPlan plan, Tensor output) =>
-        new(name, $"{TypeName((nn.Module)block)}: add {(block.HasProjection ? "projection" : "identity")} shortcut, ReLU",
-            output.shape[1..], 0, 0, SummaryRowKind.BlockOutput, plan);
+    private static SummaryRow BlockRow(string name, ResidualBlock block, Tensor output) =>
+        new(name, $"{block.ClassName}: add {(block.HasProjection ? "projection" : "identity")} shortcut, ReLU",
+            output.shape[1..], 0, 0, SummaryRowKind.BlockOutput, block);
 
     private static string TypeName(nn.Module layer) => layer switch
     {

@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 
 namespace ResNetService.Trainer.Summary;
 
@@ -58,23 +59,26 @@ public static class NetworkPlot
         }
 
         Node("input", [$"output: {Shape("input")}"], LayerFill, Ink);
-        Node("conv1 + bn1 + relu", [$"7x7/2 conv, {ResNetArchitecture.StemChannels} channels", $"output: {Shape("relu")}"], LayerFill, Ink);
-        Node("maxpool", ["3x3/2 max pool", $"output: {Shape("maxpool")}"], LayerFill, Ink);
+        var network = ResNetTopology.Describe(config);
+        var stem = network.Stem.OfType<Conv>().Single();
+        var pool = network.Stem.OfType<MaxPool>().Single();
+        Node("conv1 + bn1 + relu", [$"{Kernel(stem.Kernel)}{StrideText(stem.Stride)} conv, {stem.OutChannels} channels", $"output: {Shape("relu")}"], LayerFill, Ink);
+        Node("maxpool", [$"{Kernel(pool.Kernel)}{StrideText(pool.Stride)} max pool", $"output: {Shape("maxpool")}"], LayerFill, Ink);
 
-        foreach (var stage in summary.Rows.Where(row => row.Block is not null).GroupBy(row => row.Block!.Stage))
+        foreach (var stage in summary.Rows.Where(row => row.Block is not null).GroupBy(row => row.Block!.Plan.Stage))
         {
             var frameTop = y - Gap / 2;
             shapes.Add(new PictureText(Margin + 4, frameTop + TextSize + 2, $"layer{stage.Key}", TextSize, Muted, Bold: true, TextAnchor.Start));
             y += TextSize;
             foreach (var row in stage)
             {
-                var plan = row.Block!;
+                var block = row.Block!;
                 var top = y;
-                var shortcut = plan.Projection ? $"shortcut: projection, 1x1{StrideText(plan.Stride)} conv + bn" : "shortcut: identity";
-                Node($"{row.Name} · {(config.Architecture.Block == BlockKind.Basic ? "BasicBlock" : "Bottleneck")}",
-                    [MainPath(config, plan), shortcut, $"output: {ShapeText(row.OutputShape)}"],
-                    plan.Projection ? ProjectionFill : IdentityFill, plan.Projection ? ProjectionStroke : Ink);
-                AddShortcut(shapes, top, previousBottom!.Value, plan);
+                var shortcut = block.HasProjection ? $"shortcut: projection, 1x1{StrideText(block.Plan.Stride)} conv + bn" : "shortcut: identity";
+                Node($"{row.Name} · {block.ClassName}",
+                    [MainPath(block), shortcut, $"output: {ShapeText(row.OutputShape)}"],
+                    block.HasProjection ? ProjectionFill : IdentityFill, block.HasProjection ? ProjectionStroke : Ink);
+                AddShortcut(shapes, top, previousBottom!.Value, block);
             }
 
             var frameBottom = y - Gap / 2;
@@ -89,14 +93,14 @@ public static class NetworkPlot
     }
 
     /// <summary>The bypass beside a block, from just above its box to its bottom edge, where the sum happens.</summary>
-    private static void AddShortcut(List<PictureShape> shapes, float top, float bottom, BlockPlan plan)
+    private static void AddShortcut(List<PictureShape> shapes, float top, float bottom, ResidualBlock block)
     {
         var right = CentreX + BoxWidth / 2;
         var outer = right + ShortcutWidth / 2;
         var start = top - Gap / 2;
         var end = bottom - 8;
-        var color = plan.Projection ? ProjectionStroke : Muted;
-        if (!plan.Projection)
+        var color = block.HasProjection ? ProjectionStroke : Muted;
+        if (!block.HasProjection)
         {
             shapes.Add(new PictureLine([(CentreX, start), (outer, start), (outer, end), (right, end)], color));
             shapes.Add(new PictureText(outer + 6, (start + end) / 2, "+ x", TextSize, color, Anchor: TextAnchor.Start));
@@ -106,22 +110,15 @@ public static class NetworkPlot
         var middle = (start + end) / 2;
         shapes.Add(new PictureLine([(CentreX, start), (outer, start), (outer, middle - 14)], color));
         shapes.Add(new PictureBox(outer - 52, middle - 14, 104, 28, "#ffffff", color));
-        shapes.Add(new PictureText(outer, middle + 4, $"1x1{StrideText(plan.Stride)} conv+bn", TextSize - 1, color));
+        shapes.Add(new PictureText(outer, middle + 4, $"1x1{StrideText(block.Plan.Stride)} conv+bn", TextSize - 1, color));
         shapes.Add(new PictureLine([(outer, middle + 14), (outer, end), (right, end)], color));
     }
 
-    private static string MainPath(ResNetConfig config, BlockPlan plan)
-    {
-        var stride = StrideText(plan.Stride);
-        if (config.Architecture.Block == BlockKind.Basic)
-        {
-            return $"3x3{stride}, {plan.Width} → 3x3, {plan.Width}";
-        }
+    /// <summary>The main path's convolutions, e.g. "1x1, 64 → 3x3/2, 64 → 1x1, 256".</summary>
+    private static string MainPath(ResidualBlock block) =>
+        string.Join(" → ", block.MainPath.OfType<Conv>().Select(conv => $"{Kernel(conv.Kernel)}{StrideText(conv.Stride)}, {conv.OutChannels}"));
 
-        return config.StridePlacement == StridePlacement.On3x3
-            ? $"1x1, {plan.Width} → 3x3{stride}, {plan.Width} → 1x1, {plan.OutChannels}"
-            : $"1x1{stride}, {plan.Width} → 3x3, {plan.Width} → 1x1, {plan.OutChannels}";
-    }
+    private static string Kernel(int size) => $"{size}x{size}";
 
     private static string StrideText(int stride) => stride == 1 ? "" : $"/{stride}";
 

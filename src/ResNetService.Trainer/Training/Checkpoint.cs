@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;
@@ -102,7 +103,7 @@ public static class Checkpoint
             throw new CliException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
         }
 
-        return new ResNet(new ResNetConfig(parsed, classes, Variants.Placement(variant)), zeroInitResidual);
+        return new ResNet(new ResNetConfig(parsed, classes, ResNetVariants.Parse(variant)), zeroInitResidual);
     }
 
     private static void WriteReplacing(string path, Action<string> write)

@@ -1,5 +1,6 @@
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Training;
@@ -12,8 +13,8 @@ public sealed record TrainingOptions
 
     public string Architecture { get; init; } = "resnet18";
 
-    /// <summary>"v1.5" (stride on the 3x3, torchvision) or "v1" (stride on the first 1x1, Keras).</summary>
-    public string Variant { get; init; } = Variants.V15;
+    /// <summary>A <see cref="ResNetVariants"/> name: "v1.5" (stride on the 3x3, torchvision) or "v1" (on the first 1x1, Keras).</summary>
+    public string Variant { get; init; } = ResNetVariants.Default.Name();
 
     public int ImageSize { get; init; } = 32;
 
@@ -55,19 +56,4 @@ public sealed record TrainingOptions
 
     /// <summary>Start each residual block's last batch norm at zero, so every block starts as the identity.</summary>
     public bool ZeroInitResidual { get; init; }
-}
-
-/// <summary>Values of <see cref="TrainingOptions.Variant"/>: the names users give the two stride placements.</summary>
-public static class Variants
-{
-    public const string V15 = "v1.5";
-    public const string V1 = "v1";
-    public static readonly IReadOnlyList<string> All = [V15, V1];
-
-    public static StridePlacement Placement(string variant) => variant switch
-    {
-        V15 => StridePlacement.On3x3,
-        V1 => StridePlacement.OnFirst1x1,
-        _ => throw new CliException($"Unknown variant '{variant}'; use {string.Join(" or ", All)}."),
-    };
 }

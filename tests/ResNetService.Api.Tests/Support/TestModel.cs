@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Api.Tests.Support;
 

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Deployment.Tests.Support;
 

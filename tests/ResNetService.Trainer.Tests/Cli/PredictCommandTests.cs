@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+using ResNetService.TestSupport;
 using SkiaSharp;
 using Xunit.Abstractions;
 

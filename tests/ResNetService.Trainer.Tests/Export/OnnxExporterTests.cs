@@ -1,6 +1,7 @@
 using Xunit.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Model;
 
@@ -9,14 +10,14 @@ namespace ResNetService.Trainer.Tests.Export;
 public sealed class OnnxExporterTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("resnet18", 32, StridePlacement.On3x3)]
-    [InlineData("resnet18", 64, StridePlacement.OnFirst1x1)]
-    [InlineData("resnet50", 32, StridePlacement.On3x3)]
-    [InlineData("resnet50", 32, StridePlacement.OnFirst1x1)]
-    [InlineData("resnet50", 64, StridePlacement.On3x3)]
-    public void Exported_model_computes_the_same_logits(string name, int imageSize, StridePlacement placement)
+    [InlineData("resnet18", 32, ResNetVariant.V1_5)]
+    [InlineData("resnet18", 64, ResNetVariant.V1)]
+    [InlineData("resnet50", 32, ResNetVariant.V1_5)]
+    [InlineData("resnet50", 32, ResNetVariant.V1)]
+    [InlineData("resnet50", 64, ResNetVariant.V1_5)]
+    public void Exported_model_computes_the_same_logits(string name, int imageSize, ResNetVariant variant)
     {
-        using var model = TrainedLikeModels.Create(new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 10, placement), imageSize);
+        using var model = TrainedLikeModels.Create(new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 10, variant), imageSize);
 
         var bytes = OnnxExporter.ToBytes(model, new Dictionary<string, string>(), "test");
         var result = ParityCheck.Run(model, bytes, imageSize, batchSize: 3);

@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Summary;
 
 namespace ResNetService.Trainer.Tests.Summary;
@@ -42,17 +43,17 @@ public sealed class ModelSummaryTests
 
         var blocks = summary.Rows.Where(row => row.Kind == SummaryRowKind.BlockOutput).ToList();
 
-        Assert.Equal(ResNetArchitecture.ResNet34.Blocks().Select(plan => plan.Prefix), blocks.Select(row => row.Name));
-        Assert.All(blocks, row => Assert.Contains(row.Block!.Projection ? "projection" : "identity", row.Type));
-        Assert.Equal(3, blocks.Count(row => row.Block!.Projection));
+        Assert.Equal(ResNetTopology.Describe(summary.Config).Blocks.Select(block => block.Name), blocks.Select(row => row.Name));
+        Assert.All(blocks, row => Assert.Contains(row.Block!.HasProjection ? "projection" : "identity", row.Type));
+        Assert.Equal(3, blocks.Count(row => row.Block!.HasProjection));
     }
 
     [Theory]
-    [InlineData(StridePlacement.On3x3, 16)]
-    [InlineData(StridePlacement.OnFirst1x1, 8)]
-    public void Variant_moves_the_stride_within_the_block(StridePlacement placement, long sizeAfterConv1)
+    [InlineData(ResNetVariant.V1_5, 16)]
+    [InlineData(ResNetVariant.V1, 8)]
+    public void Variant_moves_the_stride_within_the_block(ResNetVariant variant, long sizeAfterConv1)
     {
-        var summary = ModelSummary.Create(new ResNetConfig(ResNetArchitecture.ResNet50, 10, placement), 64);
+        var summary = ModelSummary.Create(new ResNetConfig(ResNetArchitecture.ResNet50, 10, variant), 64);
 
         Assert.Equal(new long[] { 128, sizeAfterConv1, sizeAfterConv1 }, Row(summary, "layer2.0.conv1").OutputShape);
         Assert.Equal(new long[] { 128, 8, 8 }, Row(summary, "layer2.0.conv2").OutputShape);

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Summary;
 using SkiaSharp;
 
@@ -15,9 +16,9 @@ public sealed class NetworkPlotTests
         var svg = XDocument.Parse(SvgPictureWriter.ToSvg(NetworkPlot.Layout(ResNet50)));
 
         var texts = svg.Descendants().Where(element => element.Name.LocalName == "text").Select(element => element.Value).ToList();
-        foreach (var plan in ResNetArchitecture.ResNet50.Blocks())
+        foreach (var block in ResNetTopology.Describe(ResNet50.Config).Blocks)
         {
-            Assert.Contains($"{plan.Prefix} · Bottleneck", texts);
+            Assert.Contains($"{block.Name} · Bottleneck", texts);
         }
 
         Assert.Equal(4, texts.Count(text => text.StartsWith("shortcut: projection", StringComparison.Ordinal)));

@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Training;
 
@@ -12,30 +13,30 @@ public sealed class CreateModelTests
     [InlineData(true)]
     public void Zero_init_residual_reaches_every_blocks_last_norm(bool zeroInit)
     {
-        using var model = Checkpoint.CreateModel("resnet18", Variants.V15, classes: 3, zeroInit);
+        using var model = Checkpoint.CreateModel("resnet18", "v1.5", classes: 3, zeroInit);
         var state = model.state_dict();
 
-        foreach (var plan in ResNetArchitecture.ResNet18.Blocks())
+        foreach (var block in model.Network.Blocks)
         {
             // A basic block's last batch norm is bn2.
-            Assert.Equal(zeroInit ? 0f : 1f, state[$"{plan.Prefix}.bn2.weight"].abs().max().item<float>());
+            Assert.Equal(zeroInit ? 0f : 1f, state[$"{block.Name}.bn2.weight"].abs().max().item<float>());
         }
     }
 
     [Theory]
-    [InlineData(Variants.V15, StridePlacement.On3x3)]
-    [InlineData(Variants.V1, StridePlacement.OnFirst1x1)]
-    public void Variant_names_map_to_stride_placements(string variant, StridePlacement expected)
+    [InlineData("v1.5", ResNetVariant.V1_5)]
+    [InlineData("v1", ResNetVariant.V1)]
+    public void Variant_names_map_to_variants(string variant, ResNetVariant expected)
     {
         using var model = Checkpoint.CreateModel("resnet50", variant, classes: 2);
 
-        Assert.Equal(expected, model.Config.StridePlacement);
+        Assert.Equal(expected, model.Config.Variant);
     }
 
     [Fact]
     public void An_unknown_variant_is_a_user_error()
     {
-        var error = Assert.Throws<CliException>(() => Variants.Placement("v2"));
+        var error = Assert.Throws<ArgumentException>(() => Checkpoint.CreateModel("resnet50", "v2", classes: 2));
 
         Assert.Contains("'v2'", error.Message);
     }

@@ -1,4 +1,5 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Model;

@@ -1,4 +1,7 @@
-namespace ResNetService.Onnx.ResNet;
+using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
+
+namespace ResNetService.TestSupport;
 
 /// <summary>
 /// Deterministic random weights for tests and demos: the same config and seed always give the same numbers.
@@ -12,9 +15,11 @@ public static class RandomResNetWeights
     public static IReadOnlyDictionary<string, NamedTensor> Create(ResNetConfig config, int seed)
     {
         var random = new Random(seed);
-        var lastBatchNorm = config.Architecture.Block == BlockKind.Basic ? ".bn2." : ".bn3.";
+        var network = ResNetTopology.Describe(config);
+        var lastBatchNorms = network.Blocks.Select(block => $"{block.Name}.{block.LastNorm.Name}.").ToList();
+        var features = network.Head.OfType<Linear>().Single().InFeatures;
         var weights = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
-        foreach (var spec in ResNetParameters.Enumerate(config))
+        foreach (var spec in ResNetParameters.Enumerate(network))
         {
             var data = new float[spec.ElementCount];
             var name = spec.Name;
@@ -26,7 +31,7 @@ public static class RandomResNetWeights
             else if (name.StartsWith("fc.", StringComparison.Ordinal))
             {
                 // PyTorch's Linear default: uniform within 1/sqrt(features).
-                var bound = 1.0 / Math.Sqrt(config.Architecture.FeatureChannels);
+                var bound = 1.0 / Math.Sqrt(features);
                 FillUniform(random, data, -bound, bound);
             }
             else if (name.EndsWith(".running_var", StringComparison.Ordinal))
@@ -41,7 +46,7 @@ public static class RandomResNetWeights
             {
                 FillNormal(random, data, standardDeviation: 0.05);
             }
-            else if (name.Contains(lastBatchNorm, StringComparison.Ordinal))
+            else if (lastBatchNorms.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)))
             {
                 FillUniform(random, data, 0.1, 0.3);
             }

@@ -1,6 +1,6 @@
-using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 
-namespace ResNetService.Onnx.Tests;
+namespace ResNetService.Topology.Tests;
 
 public class ResNetParametersTests
 {

@@ -1,7 +1,9 @@
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
+using ResNetService.Onnx.ResNet;
+using ResNetService.Topology;
 
-namespace ResNetService.Onnx.ResNet;
+namespace ResNetService.TestSupport;
 
 /// <summary>
 /// One call to a random-weight ResNet ONNX model, so that tests of the service can have a real model file

@@ -7,12 +7,12 @@ namespace ResNetService.Topology;
 /// </summary>
 public static class ResNetTopology
 {
-    public const int StemChannels = 64;
+    private const int StemChannels = 64;
 
     /// <summary>Each stage's bottleneck width; its output has width x <see cref="Expansion"/> channels.</summary>
-    public static readonly IReadOnlyList<int> StageWidths = [64, 128, 256, 512];
+    private static readonly IReadOnlyList<int> StageWidths = [64, 128, 256, 512];
 
-    public static int Expansion(BlockKind block) => block == BlockKind.Bottleneck ? 4 : 1;
+    private static int Expansion(BlockKind block) => block == BlockKind.Bottleneck ? 4 : 1;
 
     public static Network Describe(ResNetConfig config)
     {

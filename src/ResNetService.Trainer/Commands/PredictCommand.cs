@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using ResNetService.Inference;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
@@ -60,16 +59,7 @@ public static class PredictCommand
         CancellationToken cancellationToken)
     {
         var options = new ModelOptions { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName };
-        OnnxModel model;
-        try
-        {
-            model = OnnxModel.Load(options);
-        }
-        catch (ModelLoadException exception)
-        {
-            throw new CliException(exception.Message, exception);
-        }
-
+        var model = OnnxModel.Load(options);
         await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 8, QueueCapacity = 1024 }, new ImageLimits());
         var topK = Math.Min(top, model.Info.Classes);
         var contents = new List<ReadOnlyMemory<byte>>();

@@ -1,8 +1,6 @@
-using ResNetService.Inference;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 
 namespace ResNetService.Trainer.Evaluation;
@@ -15,17 +13,7 @@ public static class OnnxEvaluator
 {
     public static ConfusionMatrix Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
     {
-        OnnxModel model;
-        try
-        {
-            model = OnnxModel.Load(new Inference.Hosting.ModelOptions { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
-        }
-        catch (ModelLoadException e)
-        {
-            throw new CliException(e.Message, e);
-        }
-
-        using (model)
+        using (var model = OnnxModel.Load(new Inference.Hosting.ModelOptions { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu }))
         {
             var settings = model.Info.Preprocessing;
             var data = DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset));

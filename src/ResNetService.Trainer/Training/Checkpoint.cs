@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ResNetService.Onnx.ResNet;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;
 
@@ -45,7 +44,7 @@ public static class Checkpoint
 
         if (!File.Exists(InfoPath(prefix)) || !File.Exists(WeightsPath(prefix)))
         {
-            throw new CliException($"No checkpoint at {path}: expected {InfoPath(prefix)} and {WeightsPath(prefix)}.");
+            throw new FileNotFoundException($"No checkpoint at {path}: expected {InfoPath(prefix)} and {WeightsPath(prefix)}.", InfoPath(prefix));
         }
 
         return prefix;
@@ -69,11 +68,11 @@ public static class Checkpoint
         try
         {
             return JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(InfoPath(prefix)), Json)
-                ?? throw new CliException($"Checkpoint {InfoPath(prefix)} is empty.");
+                ?? throw new InvalidDataException($"Checkpoint {InfoPath(prefix)} is empty.");
         }
         catch (JsonException e)
         {
-            throw new CliException($"Checkpoint {InfoPath(prefix)} is not valid: {e.Message}");
+            throw new InvalidDataException($"Checkpoint {InfoPath(prefix)} is not valid: {e.Message}", e);
         }
     }
 
@@ -88,7 +87,7 @@ public static class Checkpoint
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or FormatException)
         {
             model.Dispose();
-            throw new CliException($"Weights {WeightsPath(prefix)} do not fit a {info.Architecture} with {info.Labels.Count} classes: {e.Message}");
+            throw new InvalidDataException($"Weights {WeightsPath(prefix)} do not fit a {info.Architecture} with {info.Labels.Count} classes: {e.Message}", e);
         }
 
         model.eval();
@@ -99,7 +98,7 @@ public static class Checkpoint
     {
         if (!ResNetArchitecture.TryParse(architecture, out var parsed))
         {
-            throw new CliException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
+            throw new ArgumentException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
         }
 
         return new ResNet(new ResNetConfig(parsed, classes, Variants.Placement(variant)), zeroInitResidual);

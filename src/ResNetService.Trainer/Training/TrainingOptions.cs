@@ -1,6 +1,5 @@
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
-using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Training;
 
@@ -68,6 +67,6 @@ public static class Variants
     {
         V15 => StridePlacement.On3x3,
         V1 => StridePlacement.OnFirst1x1,
-        _ => throw new CliException($"Unknown variant '{variant}'; use {string.Join(" or ", All)}."),
+        _ => throw new ArgumentException($"Unknown variant '{variant}'; use {string.Join(" or ", All)}."),
     };
 }

@@ -1,5 +1,4 @@
 using ResNetService.Onnx.ResNet;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Tests.Training;
@@ -35,7 +34,7 @@ public sealed class CreateModelTests
     [Fact]
     public void An_unknown_variant_is_a_user_error()
     {
-        var error = Assert.Throws<CliException>(() => Variants.Placement("v2"));
+        var error = Assert.Throws<ArgumentException>(() => Variants.Placement("v2"));
 
         Assert.Contains("'v2'", error.Message);
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Evaluation;
-using ResNetService.Trainer.Training;
 using Spectre.Console;
 
 namespace ResNetService.Trainer.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Training;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Model;
 using TorchSharp.Modules;

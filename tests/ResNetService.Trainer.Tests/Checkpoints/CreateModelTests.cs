@@ -1,7 +1,8 @@
 using ResNetService.Onnx.ResNet;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Training;
 
-namespace ResNetService.Trainer.Tests.Training;
+namespace ResNetService.Trainer.Tests.Checkpoints;
 
 /// <summary>How a run's options (architecture, variant, zero-init) become the network it trains.</summary>
 public sealed class CreateModelTests

@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Trainer.Model;
+using ResNetService.Trainer.Training;
 using static TorchSharp.torch;
 
-namespace ResNetService.Trainer.Training;
+namespace ResNetService.Trainer.Checkpoints;
 
 /// <summary>
 /// A checkpoint is a path prefix such as <c>runs/x/best</c>: <c>best.json</c> (<see cref="CheckpointInfo"/>),

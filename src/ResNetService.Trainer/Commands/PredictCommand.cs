@@ -22,18 +22,7 @@ public static class PredictCommand
             Description = "The .onnx model (labels and preprocessing are read from its metadata or <model>.json).",
             Required = true,
         }.AcceptExistingOnly();
-        var top = new Option<int>("--top")
-        {
-            Description = "How many classes to show per image.",
-            DefaultValueFactory = _ => 5,
-        };
-        top.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--top must be at least 1.");
-            }
-        });
+        var top = OptionFactory.Count("--top", 5, "How many classes to show per image.");
         var labels = new Option<FileInfo>("--labels")
         {
             Description = "Class names, one per line, for a model whose metadata has none.",

@@ -3,6 +3,7 @@ using System.Globalization;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Evaluation;
+using ResNetService.Trainer.Native;
 using Spectre.Console;
 
 namespace ResNetService.Trainer.Commands;
@@ -41,6 +42,7 @@ public static class EvaluateCommand
             string title;
             if (parse.GetValue(checkpoint) is { } checkpointPath)
             {
+                TorchRuntime.EnsureLoaded();
                 var prefix = Checkpoint.Resolve(checkpointPath);
                 var info = Checkpoint.ReadInfo(prefix);
                 matrix = CheckpointEvaluator.Evaluate(prefix, info, parse.GetValue(data), parse.GetValue(batchSize));

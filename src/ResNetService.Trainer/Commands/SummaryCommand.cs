@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Native;
 using ResNetService.Trainer.Summary;
 using ResNetService.Trainer.Training;
 
@@ -34,6 +35,7 @@ public static class SummaryCommand
         };
         command.SetAction(parseResult =>
         {
+            TorchRuntime.EnsureLoaded();
             var config = new ResNetConfig(
                 parseResult.GetValue(architecture)!, parseResult.GetValue(classes), Variants.Placement(parseResult.GetValue(variant)!));
             var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));

@@ -4,6 +4,7 @@ using ResNetService.Inference.Model;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
+using ResNetService.Trainer.Native;
 using ResNetService.Trainer.Training;
 using Spectre.Console;
 using static ResNetService.Trainer.Cli.OptionFactory;
@@ -103,9 +104,9 @@ public static class TrainCommand
                 }
             }
 
+            TorchRuntime.EnsureLoaded();
             if (parse.GetValue(threads) is > 0 and var count)
             {
-                Native.TorchRuntime.EnsureLoaded();
                 TorchSharp.torch.set_num_threads(count);
             }
 

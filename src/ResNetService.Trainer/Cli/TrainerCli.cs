@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ResNetService.Inference;
+using ResNetService.Trainer.Data;
 
 namespace ResNetService.Trainer.Cli;
 
@@ -38,9 +40,9 @@ public static class TrainerCli
         }
     }
 
-    /// <summary>Failures caused by input rather than by a bug.</summary>
+    /// <summary>Failures caused by input rather than by a bug: the CLI's own, the domain's, and the BCL's for files and arguments.</summary>
     private static bool IsUserError(Exception exception) => exception is
-        CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or
+        CliException or DataSetException or ModelLoadException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or
         UnauthorizedAccessException or InvalidDataException or IOException;
 
     private static int Fail(TextWriter error, string message)

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Evaluation;
-using ResNetService.Trainer.Training;
+using ResNetService.Trainer.Native;
 using Spectre.Console;
 
 namespace ResNetService.Trainer.Commands;
@@ -16,14 +17,7 @@ public static class EvaluateCommand
         var model = new Option<FileInfo?>("--model") { Description = "Exported ONNX model to evaluate with ONNX Runtime (preprocessing from its metadata)." };
         var data = new Option<string?>("--data") { Description = "Data set whose test split is used (default for a checkpoint: the one it was trained on). Required with --model." };
         var labels = new Option<FileInfo?>("--labels") { Description = "With --model: text file with the data set's class names, one per line (IDX sets without built-in names)." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 64 };
-        batchSize.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--batch-size must be at least 1.");
-            }
-        });
+        var batchSize = OptionFactory.Count("--batch-size", 64, "Images per forward pass.");
         var plot = new Option<FileInfo?>("--plot") { Description = "Confusion matrix PNG to write (default: confusion-matrix.png beside the checkpoint or model)." };
 
         var command = new Command("evaluate", "Evaluate a checkpoint or an ONNX model on a test split: accuracy, per-class accuracy, confusion matrix (text and PNG).")
@@ -48,6 +42,7 @@ public static class EvaluateCommand
             string title;
             if (parse.GetValue(checkpoint) is { } checkpointPath)
             {
+                TorchRuntime.EnsureLoaded();
                 var prefix = Checkpoint.Resolve(checkpointPath);
                 var info = Checkpoint.ReadInfo(prefix);
                 matrix = CheckpointEvaluator.Evaluate(prefix, info, parse.GetValue(data), parse.GetValue(batchSize));

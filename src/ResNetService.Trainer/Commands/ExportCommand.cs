@@ -1,6 +1,8 @@
 using System.CommandLine;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Export;
+using ResNetService.Trainer.Native;
 using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Commands;
@@ -23,6 +25,7 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
+            TorchRuntime.EnsureLoaded();
             var writer = parse.InvocationConfiguration.Output;
             var prefix = Checkpoint.Resolve(parse.GetValue(checkpoint)!);
             var info = Checkpoint.ReadInfo(prefix);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using ResNetService.Inference;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
@@ -23,18 +22,7 @@ public static class PredictCommand
             Description = "The .onnx model (labels and preprocessing are read from its metadata or <model>.json).",
             Required = true,
         }.AcceptExistingOnly();
-        var top = new Option<int>("--top")
-        {
-            Description = "How many classes to show per image.",
-            DefaultValueFactory = _ => 5,
-        };
-        top.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--top must be at least 1.");
-            }
-        });
+        var top = OptionFactory.Count("--top", 5, "How many classes to show per image.");
         var labels = new Option<FileInfo>("--labels")
         {
             Description = "Class names, one per line, for a model whose metadata has none.",
@@ -60,16 +48,7 @@ public static class PredictCommand
         CancellationToken cancellationToken)
     {
         var options = new ModelOptions { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName };
-        OnnxModel model;
-        try
-        {
-            model = OnnxModel.Load(options);
-        }
-        catch (ModelLoadException exception)
-        {
-            throw new CliException(exception.Message, exception);
-        }
-
+        var model = OnnxModel.Load(options);
         await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 8, QueueCapacity = 1024 }, new ImageLimits());
         var topK = Math.Min(top, model.Info.Classes);
         var contents = new List<ReadOnlyMemory<byte>>();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Native;
 using ResNetService.Trainer.Summary;
 using ResNetService.Trainer.Training;
 
@@ -35,6 +36,7 @@ public static class SummaryCommand
         };
         command.SetAction(parseResult =>
         {
+            TorchRuntime.EnsureLoaded();
             var config = new ResNetConfig(
                 parseResult.GetValue(architecture)!, parseResult.GetValue(classes), ResNetVariants.Parse(parseResult.GetValue(variant)!));
             var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));

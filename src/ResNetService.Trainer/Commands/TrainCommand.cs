@@ -1,11 +1,13 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using ResNetService.Inference.Model;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
+using ResNetService.Trainer.Native;
 using ResNetService.Trainer.Training;
 using Spectre.Console;
+using static ResNetService.Trainer.Cli.OptionFactory;
 
 namespace ResNetService.Trainer.Commands;
 
@@ -102,9 +104,9 @@ public static class TrainCommand
                 }
             }
 
+            TorchRuntime.EnsureLoaded();
             if (parse.GetValue(threads) is > 0 and var count)
             {
-                Native.TorchRuntime.EnsureLoaded();
                 TorchSharp.torch.set_num_threads(count);
             }
 
@@ -117,57 +119,4 @@ public static class TrainCommand
         });
         return command;
     }
-
-    private static Option<string> Choice(string name, string defaultValue, string description, params string[] allowed)
-    {
-        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.AcceptOnlyFromAmong(allowed);
-        return option;
-    }
-
-    private static Option<int> Count(string name, int defaultValue, string description)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{name} must be at least 1.");
-            }
-        });
-        return option;
-    }
-
-    private static Option<double> Number(string name, double defaultValue, string description, double min, double max, bool exclusiveMin = false)
-    {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<double>();
-            if (value < min || value > max || (exclusiveMin && value <= min))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {(exclusiveMin ? "above" : "at least")} {min}{(max < double.MaxValue ? $" and at most {max}" : "")}; got {value}."));
-            }
-        });
-        return option;
-    }
-
-    /// <summary>Three comma-separated numbers, one per RGB channel.</summary>
-    private static Option<float[]?> Triple(string name, string description) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Single().Value;
-            var parts = text.Split(',');
-            var values = new float[parts.Length];
-            if (parts.Length == 3 && parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
-            {
-                return values;
-            }
-
-            result.AddError($"{name} needs three comma-separated numbers, e.g. 0.5,0.5,0.5; got '{text}'.");
-            return null;
-        },
-    };
 }

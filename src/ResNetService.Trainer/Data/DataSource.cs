@@ -1,5 +1,4 @@
 using ResNetService.Inference.Model;
-using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Data;
 
@@ -19,7 +18,7 @@ public static class DataSource
         var colon = source.IndexOf(':');
         if (colon <= 0 || colon == source.Length - 1)
         {
-            throw new CliException($"Data source '{source}' is not one of: {Formats}.");
+            throw new ArgumentException($"Data source '{source}' is not one of: {Formats}.");
         }
 
         var (kind, path) = (source[..colon].ToLowerInvariant(), source[(colon + 1)..]);
@@ -28,7 +27,7 @@ public static class DataSource
             "idx" => LoadIdx(path, options),
             "folder" => LoadFolder(path, options),
             "hdf5" or "h5" => LoadHdf5(path, options),
-            _ => throw new CliException($"Unknown data format '{kind}' in '{source}'; use {Formats}."),
+            _ => throw new ArgumentException($"Unknown data format '{kind}' in '{source}'; use {Formats}."),
         };
         Validate(data);
         return data;
@@ -58,14 +57,14 @@ public static class DataSource
         var parts = paths.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length != 2)
         {
-            throw new CliException($"hdf5: needs two files, 'hdf5:/train.h5,/test.h5'; got '{paths}'.");
+            throw new ArgumentException($"hdf5: needs two files, 'hdf5:/train.h5,/test.h5'; got '{paths}'.");
         }
 
         var (train, trainClasses) = Hdf5Reader.Read(parts[0], "train");
         var (test, _) = Hdf5Reader.Read(parts[1], "test");
         if (train.Channels != test.Channels)
         {
-            throw new CliException($"{parts[0]} has {train.Channels}-channel images but {parts[1]} has {test.Channels}.");
+            throw new DataSetException($"{parts[0]} has {train.Channels}-channel images but {parts[1]} has {test.Channels}.");
         }
 
         var name = options.Name ?? Path.GetFileNameWithoutExtension(parts[0]);
@@ -82,7 +81,7 @@ public static class DataSource
         {
             if (!File.Exists(file))
             {
-                throw new CliException($"Labels file not found: {file}");
+                throw new FileNotFoundException($"Labels file not found: {file}", file);
             }
 
             return File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
@@ -95,20 +94,20 @@ public static class DataSource
     {
         if (data.Classes.Count < 2)
         {
-            throw new CliException($"Data set '{data.Name}' has {data.Classes.Count} class(es); at least two are needed.");
+            throw new DataSetException($"Data set '{data.Name}' has {data.Classes.Count} class(es); at least two are needed.");
         }
 
         foreach (var (split, set) in new[] { ("training", data.Train), ("test", data.Test) })
         {
             if (set.Count == 0)
             {
-                throw new CliException($"The {split} split of '{data.Name}' is empty.");
+                throw new DataSetException($"The {split} split of '{data.Name}' is empty.");
             }
 
             var bad = Array.FindIndex(set.Labels, l => l < 0 || l >= data.Classes.Count);
             if (bad >= 0)
             {
-                throw new CliException($"The {split} split of '{data.Name}' has label {set.Labels[bad]}, outside the {data.Classes.Count} classes.");
+                throw new DataSetException($"The {split} split of '{data.Name}' has label {set.Labels[bad]}, outside the {data.Classes.Count} classes.");
             }
         }
     }

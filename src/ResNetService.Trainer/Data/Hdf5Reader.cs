@@ -1,5 +1,4 @@
 using PureHDF;
-using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Data;
 
@@ -14,7 +13,7 @@ public static class Hdf5Reader
     {
         if (!File.Exists(path))
         {
-            throw new CliException($"HDF5 file not found: {path}");
+            throw new FileNotFoundException($"HDF5 file not found: {path}", path);
         }
 
         try
@@ -24,24 +23,24 @@ public static class Hdf5Reader
             var labels = ReadIntegers(Dataset(file, path, $"{split}_set_y"), path, $"{split}_set_y");
             if (labels.Length != images.Count)
             {
-                throw new CliException($"{path}: {split}_set_x holds {images.Count} images but {split}_set_y holds {labels.Length} labels.");
+                throw new DataSetException($"{path}: {split}_set_x holds {images.Count} images but {split}_set_y holds {labels.Length} labels.");
             }
 
             var classes = file.LinkExists("list_classes") ? ReadClassNames(file.Dataset("list_classes"), path) : null;
             return (images with { Labels = labels }, classes);
         }
-        catch (CliException)
+        catch (DataSetException)
         {
             throw;
         }
         catch (Exception e)
         {
-            throw new CliException($"HDF5 file {path} could not be read: {e.Message}", e);
+            throw new DataSetException($"HDF5 file {path} could not be read: {e.Message}", e);
         }
     }
 
     private static IH5Dataset Dataset(IH5Group file, string path, string name) =>
-        file.LinkExists(name) ? file.Dataset(name) : throw new CliException($"{path} has no data set '{name}'.");
+        file.LinkExists(name) ? file.Dataset(name) : throw new DataSetException($"{path} has no data set '{name}'.");
 
     private static RawImages ReadImages(IH5Group file, string path, string name)
     {
@@ -49,14 +48,14 @@ public static class Hdf5Reader
         var dims = dataset.Space.Dimensions;
         if (dataset.Type.Class != H5DataTypeClass.FixedPoint || dataset.Type.Size != 1)
         {
-            throw new CliException($"{path}: '{name}' must hold unsigned bytes (uint8 pixels).");
+            throw new DataSetException($"{path}: '{name}' must hold unsigned bytes (uint8 pixels).");
         }
 
         var channels = dims.Length switch
         {
             3 => 1,
             4 when dims[3] is 1 or 3 => (int)dims[3],
-            _ => throw new CliException($"{path}: '{name}' has shape ({string.Join(", ", dims)}), expected (N, H, W, 3) or (N, H, W)."),
+            _ => throw new DataSetException($"{path}: '{name}' has shape ({string.Join(", ", dims)}), expected (N, H, W, 3) or (N, H, W)."),
         };
         return new RawImages(dataset.Read<byte[]>(), new int[dims[0]], (int)dims[1], (int)dims[2], channels);
     }
@@ -66,7 +65,7 @@ public static class Hdf5Reader
     {
         if (dataset.Type.Class != H5DataTypeClass.FixedPoint)
         {
-            throw new CliException($"{path}: '{name}' must hold integers.");
+            throw new DataSetException($"{path}: '{name}' must hold integers.");
         }
 
         return (dataset.Type.Size, dataset.Type.FixedPoint.IsSigned) switch
@@ -78,7 +77,7 @@ public static class Hdf5Reader
             (4, false) => dataset.Read<uint[]>().Select(v => (int)v).ToArray(),
             (8, true) => dataset.Read<long[]>().Select(v => (int)v).ToArray(),
             (8, false) => dataset.Read<ulong[]>().Select(v => (int)v).ToArray(),
-            _ => throw new CliException($"{path}: '{name}' has an unsupported integer width of {dataset.Type.Size} bytes."),
+            _ => throw new DataSetException($"{path}: '{name}' has an unsupported integer width of {dataset.Type.Size} bytes."),
         };
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Data;
 
@@ -20,7 +19,7 @@ public static class IdxReader
         var (labelDims, labelBytes) = ReadFile(labelsPath, LabelsMagic);
         if (imageDims[0] != labelDims[0])
         {
-            throw new CliException($"IDX files disagree: {imagesPath} holds {imageDims[0]} images but {labelsPath} holds {labelDims[0]} labels.");
+            throw new DataSetException($"IDX files disagree: {imagesPath} holds {imageDims[0]} images but {labelsPath} holds {labelDims[0]} labels.");
         }
 
         return new RawImages(pixels, labelBytes.Select(b => (int)b).ToArray(), imageDims[1], imageDims[2], Channels: 1);
@@ -30,7 +29,7 @@ public static class IdxReader
     {
         if (!File.Exists(path))
         {
-            throw new CliException($"IDX file not found: {path}");
+            throw new FileNotFoundException($"IDX file not found: {path}", path);
         }
 
         byte[] bytes;
@@ -40,20 +39,20 @@ public static class IdxReader
         }
         catch (InvalidDataException e)
         {
-            throw new CliException($"IDX file {path} is not valid gzip: {e.Message}");
+            throw new DataSetException($"IDX file {path} is not valid gzip: {e.Message}", e);
         }
 
         var rank = expectedMagic & 0xFF;
         var headerBytes = 4 + 4 * rank;
         if (bytes.Length < headerBytes)
         {
-            throw new CliException($"IDX file {path} is truncated: {bytes.Length} bytes, shorter than its header.");
+            throw new DataSetException($"IDX file {path} is truncated: {bytes.Length} bytes, shorter than its header.");
         }
 
         var magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (magic != expectedMagic)
         {
-            throw new CliException($"IDX file {path} has magic number 0x{magic:X8}, expected 0x{expectedMagic:X8} ({(rank == 3 ? "images" : "labels")}).");
+            throw new DataSetException($"IDX file {path} has magic number 0x{magic:X8}, expected 0x{expectedMagic:X8} ({(rank == 3 ? "images" : "labels")}).");
         }
 
         var dims = new int[rank];
@@ -63,7 +62,7 @@ public static class IdxReader
             dims[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));
             if (dims[d] <= 0)
             {
-                throw new CliException($"IDX file {path} declares a dimension of size {dims[d]}.");
+                throw new DataSetException($"IDX file {path} declares a dimension of size {dims[d]}.");
             }
 
             expectedBytes *= dims[d];
@@ -71,7 +70,7 @@ public static class IdxReader
 
         if (bytes.Length - headerBytes != expectedBytes)
         {
-            throw new CliException($"IDX file {path} is truncated or has extra bytes: {bytes.Length - headerBytes} data bytes, expected {expectedBytes}.");
+            throw new DataSetException($"IDX file {path} is truncated or has extra bytes: {bytes.Length - headerBytes} data bytes, expected {expectedBytes}.");
         }
 
         return (dims, bytes[headerBytes..]);
@@ -96,13 +95,13 @@ public static class IdxReader
     {
         if (!Directory.Exists(directory))
         {
-            throw new CliException($"IDX data folder not found: {directory}");
+            throw new DirectoryNotFoundException($"IDX data folder not found: {directory}");
         }
 
         var files = Directory.GetFiles(directory).Order(StringComparer.Ordinal).ToArray();
         string Find(string description, params string[] prefixes) =>
             files.FirstOrDefault(f => prefixes.Any(p => Path.GetFileName(f).StartsWith(p, StringComparison.OrdinalIgnoreCase)))
-            ?? throw new CliException($"No {description} file ({string.Join(" or ", prefixes.Select(p => p + "*"))}) in {directory}.");
+            ?? throw new FileNotFoundException($"No {description} file ({string.Join(" or ", prefixes.Select(p => p + "*"))}) in {directory}.");
 
         return (Find("training images", "train-images"), Find("training labels", "train-labels"),
             Find("test images", "t10k-images", "test-images"), Find("test labels", "t10k-labels", "test-labels"));

@@ -1,4 +1,3 @@
-using ResNetService.Trainer.Cli;
 using SkiaSharp;
 
 namespace ResNetService.Trainer.Data;
@@ -16,7 +15,7 @@ public static class ImageFolderReader
     {
         if (!Directory.Exists(root))
         {
-            throw new CliException($"Image folder not found: {root}");
+            throw new DirectoryNotFoundException($"Image folder not found: {root}");
         }
 
         var trainRoot = Path.Combine(root, "train");
@@ -29,7 +28,7 @@ public static class ImageFolderReader
 
         if (validationSplit is <= 0 or >= 1)
         {
-            throw new CliException($"{root} has no train/ and test/ folders, so a validation split between 0 and 1 is needed (got {validationSplit}).");
+            throw new ArgumentException($"{root} has no train/ and test/ folders, so a validation split between 0 and 1 is needed (got {validationSplit}).");
         }
 
         var allClasses = ClassFolders(root);
@@ -42,7 +41,7 @@ public static class ImageFolderReader
         var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
         return classes.Length >= 2
             ? classes
-            : throw new CliException($"{root} needs at least two class folders (root/<class>/*.png), found {classes.Length}.");
+            : throw new DataSetException($"{root} needs at least two class folders (root/<class>/*.png), found {classes.Length}.");
     }
 
     /// <summary>Every image file with its label; a class folder of a split may be missing or empty, but not all.</summary>
@@ -61,7 +60,7 @@ public static class ImageFolderReader
             }
         }
 
-        return files.Count > 0 ? files : throw new CliException($"No images ({string.Join(", ", Extensions)}) under {root}.");
+        return files.Count > 0 ? files : throw new DataSetException($"No images ({string.Join(", ", Extensions)}) under {root}.");
     }
 
     /// <summary>Holds out the same share of every class, chosen by a seeded shuffle.</summary>
@@ -82,7 +81,7 @@ public static class ImageFolderReader
 
         if (train.Count == 0 || test.Count == 0)
         {
-            throw new CliException($"A validation split of {validationSplit} of {files.Count} images leaves an empty split.");
+            throw new DataSetException($"A validation split of {validationSplit} of {files.Count} images leaves an empty split.");
         }
 
         return (train, test);
@@ -102,14 +101,14 @@ public static class ImageFolderReader
     /// <summary>Decodes a whole file; a file that is not an image, or is cut short, is an error rather than a grey picture.</summary>
     private static SKBitmap Decode(string path)
     {
-        using var codec = SKCodec.Create(path) ?? throw new CliException($"Not a readable image: {path}");
+        using var codec = SKCodec.Create(path) ?? throw new DataSetException($"Not a readable image: {path}");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
         {
             bitmap.Dispose();
-            throw new CliException($"Image {path} could not be decoded ({result}).");
+            throw new DataSetException($"Image {path} could not be decoded ({result}).");
         }
 
         return bitmap;

@@ -1,3 +1,4 @@
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Training;
 

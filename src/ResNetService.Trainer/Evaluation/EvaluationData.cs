@@ -1,4 +1,3 @@
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 
 namespace ResNetService.Trainer.Evaluation;
@@ -10,7 +9,7 @@ internal static class EvaluationData
     {
         if (data.Classes.Count != modelLabels.Count)
         {
-            throw new CliException($"The model has {modelLabels.Count} classes but data set '{data.Name}' has {data.Classes.Count}.");
+            throw new DataSetException($"The model has {modelLabels.Count} classes but data set '{data.Name}' has {data.Classes.Count}.");
         }
     }
 }

@@ -1,8 +1,5 @@
-using ResNetService.Inference;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 
 namespace ResNetService.Trainer.Evaluation;
@@ -15,34 +12,25 @@ public static class OnnxEvaluator
 {
     public static ConfusionMatrix Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
     {
-        OnnxModel model;
-        try
-        {
-            model = OnnxModel.Load(new Inference.Hosting.ModelOptions { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
-        }
-        catch (ModelLoadException e)
-        {
-            throw new CliException(e.Message, e);
-        }
-
-        using (model)
+        using (var model = OnnxModel.Load(new Inference.Hosting.ModelOptions { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu }))
         {
             var settings = model.Info.Preprocessing;
             var data = DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset));
             EvaluationData.CheckClasses(data, model.Info.Labels);
 
             var matrix = new ConfusionMatrix(model.Info.Labels);
-            var inputs = new float[batchSize * settings.TensorLength];
+            using var input = new OnnxInput(settings);
+            var inputs = new float[batchSize * input.Length];
             var logits = new float[batchSize * model.Info.Classes];
             for (var start = 0; start < data.Test.Count; start += batchSize)
             {
                 var rows = Math.Min(batchSize, data.Test.Count - start);
                 for (var row = 0; row < rows; row++)
                 {
-                    Normalize(data.Test.Image(start + row), settings, inputs.AsSpan(row * settings.TensorLength, settings.TensorLength));
+                    input.Write(data.Test.Image(start + row), inputs.AsSpan(row * input.Length, input.Length));
                 }
 
-                model.Run(inputs.AsMemory(0, rows * settings.TensorLength), rows, logits);
+                model.Run(inputs.AsMemory(0, rows * input.Length), rows, logits);
                 for (var row = 0; row < rows; row++)
                 {
                     var scores = logits.AsSpan(row * model.Info.Classes, model.Info.Classes);
@@ -51,25 +39,6 @@ public static class OnnxEvaluator
             }
 
             return matrix;
-        }
-    }
-
-    /// <summary>Resized CHW bytes to the model's input, as the service normalises (gray first for grayscale models).</summary>
-    private static void Normalize(ReadOnlySpan<byte> chw, PreprocessingSettings settings, Span<float> destination)
-    {
-        var plane = settings.ImageSize * settings.ImageSize;
-        var gray = settings.ColorMode == ColorModes.Grayscale;
-        for (var i = 0; i < plane; i++)
-        {
-            int r = chw[i], g = chw[plane + i], b = chw[2 * plane + i];
-            if (gray)
-            {
-                r = g = b = ImagePreprocessor.Luma(r, g, b);
-            }
-
-            destination[i] = (r / 255f - settings.Mean[0]) / settings.Std[0];
-            destination[plane + i] = (g / 255f - settings.Mean[1]) / settings.Std[1];
-            destination[2 * plane + i] = (b / 255f - settings.Mean[2]) / settings.Std[2];
         }
     }
 

@@ -6,6 +6,8 @@ namespace ResNetService.Trainer.Native;
 /// <summary>
 /// The one place that loads libtorch and sets its process-wide switches. TorchSharp loads its native libraries
 /// lazily, on the first tensor; calling <see cref="EnsureLoaded"/> first makes a load failure surface early.
+/// The entry points call it (each command that uses torch, and the tests' module initializer), not the network,
+/// so that a switch such as <see cref="DisableOneDnnVariable"/> is in force before the first tensor exists.
 /// </summary>
 public static class TorchRuntime
 {

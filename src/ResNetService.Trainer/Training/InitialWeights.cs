@@ -1,5 +1,4 @@
 using ResNetService.Onnx.Graph;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;
 
@@ -32,7 +31,7 @@ public static class InitialWeights
 
             if (!initializers.TryGetValue(name, out var source))
             {
-                throw new CliException($"{onnxPath} has no initializer '{name}': it is not a {model.Config.Architecture.Name} with torchvision's names.");
+                throw new InvalidDataException($"{onnxPath} has no initializer '{name}': it is not a {model.Config.Architecture.Name} with torchvision's names.");
             }
 
             if (!source.Dims.SequenceEqual(target.shape))
@@ -43,7 +42,7 @@ public static class InitialWeights
                     continue;
                 }
 
-                throw new CliException(
+                throw new InvalidDataException(
                     $"{onnxPath}: '{name}' is [{string.Join(", ", source.Dims)}], the network needs [{string.Join(", ", target.shape)}].");
             }
 
@@ -62,7 +61,7 @@ public static class InitialWeights
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"{onnxPath}: {e.Message}");
+            throw new InvalidDataException($"{onnxPath}: {e.Message}", e);
         }
     }
 
@@ -70,7 +69,7 @@ public static class InitialWeights
     {
         if (!File.Exists(onnxPath))
         {
-            throw new CliException($"Initial weights {onnxPath} do not exist.");
+            throw new FileNotFoundException($"Initial weights {onnxPath} do not exist.", onnxPath);
         }
 
         Onnx.Protos.ModelProto model;
@@ -80,13 +79,13 @@ public static class InitialWeights
         }
         catch (Google.Protobuf.InvalidProtocolBufferException e)
         {
-            throw new CliException($"Initial weights {onnxPath} are not an ONNX model: {e.Message}");
+            throw new InvalidDataException($"Initial weights {onnxPath} are not an ONNX model: {e.Message}", e);
         }
 
         // Protobuf reads an empty or foreign file as an empty message rather than failing.
         if (model.Graph is not { Initializer.Count: > 0 } graph)
         {
-            throw new CliException($"Initial weights {onnxPath} are not an ONNX model with weights (no graph initializers).");
+            throw new InvalidDataException($"Initial weights {onnxPath} are not an ONNX model with weights (no graph initializers).");
         }
 
         return graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);

@@ -1,7 +1,6 @@
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
-using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Training;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Model;
 using TorchSharp.Modules;
@@ -27,7 +27,7 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
     {
         if (!File.Exists(Checkpoint.InfoPath(LastPrefix)))
         {
-            throw new CliException($"Nothing to resume: {Checkpoint.InfoPath(LastPrefix)} does not exist.");
+            throw new FileNotFoundException($"Nothing to resume: {Checkpoint.InfoPath(LastPrefix)} does not exist.", Checkpoint.InfoPath(LastPrefix));
         }
 
         return Checkpoint.ReadInfo(LastPrefix);
@@ -45,7 +45,7 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
         progress.Message($"{data.Name}: {data.Train.Count} training and {data.Test.Count} test images, {data.Classes.Count} classes, {data.ImageSize}x{data.ImageSize}");
         if (resumeFrom is not null && !resumeFrom.Labels.SequenceEqual(data.Classes))
         {
-            throw new CliException($"The data's classes ({string.Join(", ", data.Classes)}) differ from the checkpoint's.");
+            throw new DataSetException($"The data's classes ({string.Join(", ", data.Classes)}) differ from the checkpoint's.");
         }
 
         var stats = resumeFrom is not null

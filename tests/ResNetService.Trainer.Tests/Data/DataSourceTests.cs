@@ -1,5 +1,4 @@
 using ResNetService.Inference.Model;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Tests.Support;
 
@@ -67,7 +66,7 @@ public sealed class DataSourceTests
         File.WriteAllText(folder["train.h5"], "this is not an HDF5 file at all, just text");
         Hdf5Writer.WriteSplit(folder["test.h5"], "test", count: 2, classes: 2);
 
-        var error = Assert.Throws<CliException>(() => DataSource.Load($"hdf5:{folder["train.h5"]},{folder["test.h5"]}", new DataOptions(8)));
+        var error = Assert.Throws<DataSetException>(() => DataSource.Load($"hdf5:{folder["train.h5"]},{folder["test.h5"]}", new DataOptions(8)));
         Assert.Contains("train.h5", error.Message);
     }
 
@@ -78,18 +77,18 @@ public sealed class DataSourceTests
         Hdf5Writer.WriteSplit(folder["train.h5"], "train", count: 4, classes: 2);
 
         // The training file used as the test file lacks test_set_x.
-        var error = Assert.Throws<CliException>(() => DataSource.Load($"hdf5:{folder["train.h5"]},{folder["train.h5"]}", new DataOptions(8)));
+        var error = Assert.Throws<DataSetException>(() => DataSource.Load($"hdf5:{folder["train.h5"]},{folder["train.h5"]}", new DataOptions(8)));
         Assert.Contains("test_set_x", error.Message);
     }
 
     [Theory]
-    [InlineData("nowhere")]
-    [InlineData("csv:/tmp/x")]
-    [InlineData("idx:/no/such/folder")]
-    [InlineData("folder:/no/such/folder")]
-    [InlineData("hdf5:/only-one.h5")]
-    public void Bad_sources_are_clear_errors(string source)
+    [InlineData("nowhere", typeof(ArgumentException))]
+    [InlineData("csv:/tmp/x", typeof(ArgumentException))]
+    [InlineData("idx:/no/such/folder", typeof(DirectoryNotFoundException))]
+    [InlineData("folder:/no/such/folder", typeof(DirectoryNotFoundException))]
+    [InlineData("hdf5:/only-one.h5", typeof(ArgumentException))]
+    public void Bad_sources_are_clear_errors(string source, Type expected)
     {
-        Assert.Throws<CliException>(() => DataSource.Load(source, new DataOptions(8)));
+        Assert.Throws(expected, () => DataSource.Load(source, new DataOptions(8)));
     }
 }

@@ -1,4 +1,3 @@
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Tests.Support;
 
@@ -30,7 +29,7 @@ public sealed class IdxReaderTests
         IdxWriter.WriteImages(folder["images"], new byte[4 * 4], 1, 4, 4);
         IdxWriter.WriteImages(folder["labels"], new byte[4 * 4], 1, 4, 4);
 
-        var error = Assert.Throws<CliException>(() => IdxReader.Read(folder["images"], folder["labels"]));
+        var error = Assert.Throws<DataSetException>(() => IdxReader.Read(folder["images"], folder["labels"]));
         Assert.Contains("magic number", error.Message);
     }
 
@@ -42,7 +41,7 @@ public sealed class IdxReaderTests
         File.WriteAllBytes(folder["images"], bytes[..^5]);
         IdxWriter.WriteLabels(folder["labels"], [0, 1, 2]);
 
-        var error = Assert.Throws<CliException>(() => IdxReader.Read(folder["images"], folder["labels"]));
+        var error = Assert.Throws<DataSetException>(() => IdxReader.Read(folder["images"], folder["labels"]));
         Assert.Contains("truncated", error.Message);
     }
 
@@ -53,7 +52,7 @@ public sealed class IdxReaderTests
         File.WriteAllBytes(folder["images.gz"], [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]);
         IdxWriter.WriteLabels(folder["labels"], [0]);
 
-        var error = Assert.Throws<CliException>(() => IdxReader.Read(folder["images.gz"], folder["labels"]));
+        var error = Assert.Throws<DataSetException>(() => IdxReader.Read(folder["images.gz"], folder["labels"]));
         Assert.Contains("images.gz", error.Message);
     }
 
@@ -64,7 +63,7 @@ public sealed class IdxReaderTests
         IdxWriter.WriteImages(folder["images"], new byte[2 * 16], 2, 4, 4);
         IdxWriter.WriteLabels(folder["labels"], [0, 1, 2]);
 
-        var error = Assert.Throws<CliException>(() => IdxReader.Read(folder["images"], folder["labels"]));
+        var error = Assert.Throws<DataSetException>(() => IdxReader.Read(folder["images"], folder["labels"]));
         Assert.Contains("disagree", error.Message);
     }
 
@@ -74,7 +73,7 @@ public sealed class IdxReaderTests
         using var folder = new TempFolder();
         IdxWriter.WriteLabels(folder["train-labels-idx1-ubyte"], [0]);
 
-        var error = Assert.Throws<CliException>(() => IdxReader.FindFiles(folder.Path));
+        var error = Assert.Throws<FileNotFoundException>(() => IdxReader.FindFiles(folder.Path));
         Assert.Contains("train-images", error.Message);
     }
 }

@@ -1,5 +1,4 @@
 using ResNetService.Inference.Model;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Tests.Support;
 using SkiaSharp;
@@ -60,7 +59,7 @@ public sealed class ImageFolderReaderTests
         WriteClass(folder["b"], 3, SKColors.Blue);
         File.WriteAllText(folder["b/broken.png"], "not a png");
 
-        var error = Assert.Throws<CliException>(() => ImageFolderReader.Read(folder.Path, 8, ResizeModes.Direct, 0.3, 0));
+        var error = Assert.Throws<DataSetException>(() => ImageFolderReader.Read(folder.Path, 8, ResizeModes.Direct, 0.3, 0));
         Assert.Contains("broken.png", error.Message);
     }
 
@@ -73,7 +72,7 @@ public sealed class ImageFolderReaderTests
         var bytes = File.ReadAllBytes(folder["b/00.png"]);
         File.WriteAllBytes(folder["b/00.png"], bytes[..(bytes.Length / 2)]);
 
-        var error = Assert.Throws<CliException>(() => ImageFolderReader.Read(folder.Path, 8, ResizeModes.Direct, 0.3, 0));
+        var error = Assert.Throws<DataSetException>(() => ImageFolderReader.Read(folder.Path, 8, ResizeModes.Direct, 0.3, 0));
         Assert.Contains("00.png", error.Message);
     }
 

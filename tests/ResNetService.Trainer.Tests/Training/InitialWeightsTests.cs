@@ -1,6 +1,5 @@
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Model;
 using ResNetService.Trainer.Tests.Export;
@@ -57,7 +56,7 @@ public sealed class InitialWeightsTests
         using var resnet18 = TrainedLikeModels.Create(ResNet18With10, 32);
         using var resnet34 = new ResNet(new ResNetConfig(ResNetArchitecture.ResNet34, 10));
 
-        var error = Assert.Throws<CliException>(() => InitialWeights.Load(resnet34, Export(resnet18, folder["model.onnx"])));
+        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(resnet34, Export(resnet18, folder["model.onnx"])));
 
         Assert.Contains("layer1.2.", error.Message);
         Assert.Contains("resnet34", error.Message);
@@ -71,9 +70,9 @@ public sealed class InitialWeightsTests
         File.WriteAllBytes(folder["garbage.onnx"], [0xff, 0xff, 0xff, 0x07, 0x42]);
         File.WriteAllBytes(folder["empty.onnx"], []);
 
-        Assert.Contains("do not exist", Assert.Throws<CliException>(() => InitialWeights.Load(model, folder["absent.onnx"])).Message);
-        Assert.Contains("not an ONNX model", Assert.Throws<CliException>(() => InitialWeights.Load(model, folder["garbage.onnx"])).Message);
-        Assert.Contains("not an ONNX model", Assert.Throws<CliException>(() => InitialWeights.Load(model, folder["empty.onnx"])).Message);
+        Assert.Contains("do not exist", Assert.Throws<FileNotFoundException>(() => InitialWeights.Load(model, folder["absent.onnx"])).Message);
+        Assert.Contains("not an ONNX model", Assert.Throws<InvalidDataException>(() => InitialWeights.Load(model, folder["garbage.onnx"])).Message);
+        Assert.Contains("not an ONNX model", Assert.Throws<InvalidDataException>(() => InitialWeights.Load(model, folder["empty.onnx"])).Message);
     }
 
     private static string Export(ResNet model, string path)

@@ -1,3 +1,4 @@
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Tests.Support;
 using ResNetService.Trainer.Training;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 
-namespace ResNetService.Trainer.Training;
+namespace ResNetService.Trainer.Checkpoints;
 
 /// <summary>The ONNX metadata_props a checkpoint exports with: labels and preprocessing for the service, provenance for people.</summary>
 public static class CheckpointMetadata

@@ -1,9 +1,9 @@
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
-using ResNetService.Trainer.Cli;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Training;
 
-namespace ResNetService.Trainer.Tests.Training;
+namespace ResNetService.Trainer.Tests.Checkpoints;
 
 /// <summary>How a run's options (architecture, variant, zero-init) become the network it trains.</summary>
 public sealed class CreateModelTests

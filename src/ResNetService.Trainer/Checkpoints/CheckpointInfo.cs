@@ -1,4 +1,6 @@
-namespace ResNetService.Trainer.Training;
+using ResNetService.Trainer.Training;
+
+namespace ResNetService.Trainer.Checkpoints;
 
 /// <summary>
 /// The JSON half of a checkpoint: everything needed to rebuild the network, preprocess its input and export it,

@@ -2,11 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
-using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Model;
+using ResNetService.Trainer.Training;
 using static TorchSharp.torch;
 
-namespace ResNetService.Trainer.Training;
+namespace ResNetService.Trainer.Checkpoints;
 
 /// <summary>
 /// A checkpoint is a path prefix such as <c>runs/x/best</c>: <c>best.json</c> (<see cref="CheckpointInfo"/>),
@@ -46,7 +46,7 @@ public static class Checkpoint
 
         if (!File.Exists(InfoPath(prefix)) || !File.Exists(WeightsPath(prefix)))
         {
-            throw new CliException($"No checkpoint at {path}: expected {InfoPath(prefix)} and {WeightsPath(prefix)}.");
+            throw new FileNotFoundException($"No checkpoint at {path}: expected {InfoPath(prefix)} and {WeightsPath(prefix)}.", InfoPath(prefix));
         }
 
         return prefix;
@@ -70,11 +70,11 @@ public static class Checkpoint
         try
         {
             return JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(InfoPath(prefix)), Json)
-                ?? throw new CliException($"Checkpoint {InfoPath(prefix)} is empty.");
+                ?? throw new InvalidDataException($"Checkpoint {InfoPath(prefix)} is empty.");
         }
         catch (JsonException e)
         {
-            throw new CliException($"Checkpoint {InfoPath(prefix)} is not valid: {e.Message}");
+            throw new InvalidDataException($"Checkpoint {InfoPath(prefix)} is not valid: {e.Message}", e);
         }
     }
 
@@ -89,7 +89,7 @@ public static class Checkpoint
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or FormatException)
         {
             model.Dispose();
-            throw new CliException($"Weights {WeightsPath(prefix)} do not fit a {info.Architecture} with {info.Labels.Count} classes: {e.Message}");
+            throw new InvalidDataException($"Weights {WeightsPath(prefix)} do not fit a {info.Architecture} with {info.Labels.Count} classes: {e.Message}", e);
         }
 
         model.eval();
@@ -100,7 +100,7 @@ public static class Checkpoint
     {
         if (!ResNetArchitecture.TryParse(architecture, out var parsed))
         {
-            throw new CliException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
+            throw new ArgumentException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
         }
 
         return new ResNet(new ResNetConfig(parsed, classes, ResNetVariants.Parse(variant)), zeroInitResidual);

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ResNetService.Trainer.Training;
 using Spectre.Console;
 
-namespace ResNetService.Trainer.Training;
+namespace ResNetService.Trainer.Cli;
 
 /// <summary>
 /// Progress for a terminal: a live bar per epoch and one for the run (loss, accuracy, images/s, ETA), and a line

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Tests;

@@ -1,3 +1,4 @@
+using ResNetService.Inference.Batching;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Classification;

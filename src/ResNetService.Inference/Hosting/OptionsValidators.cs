@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 
 namespace ResNetService.Inference.Hosting;
 

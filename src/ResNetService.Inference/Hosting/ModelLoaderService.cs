@@ -28,7 +28,7 @@ public sealed class ModelLoaderService(
         var logger = loggerFactory.CreateLogger<OnnxModel>();
         logger.LogInformation("Loading model {Path} (execution provider {Preference})", options.Path, options.ExecutionProvider);
         // Loading is synchronous native work; keep it off the thread that starts the host.
-        var model = await Task.Run(() => OnnxModel.Load(options, batching.MaxBatchSize, logger), cancellationToken);
+        var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger), cancellationToken);
         host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>()));
     }
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using ResNetService.Inference;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Trainer.Cli;
@@ -59,11 +58,11 @@ public static class PredictCommand
         FileInfo modelFile, FileInfo? labelsFile, int top, FileInfo[] imageFiles, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        var options = new ModelOptions { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName };
+        var settings = new ModelLoadSettings { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName };
         OnnxModel model;
         try
         {
-            model = OnnxModel.Load(options);
+            model = OnnxModel.Load(settings);
         }
         catch (ModelLoadException exception)
         {

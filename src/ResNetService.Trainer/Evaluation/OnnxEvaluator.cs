@@ -18,7 +18,7 @@ public static class OnnxEvaluator
         OnnxModel model;
         try
         {
-            model = OnnxModel.Load(new Inference.Hosting.ModelOptions { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
+            model = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
         }
         catch (ModelLoadException e)
         {

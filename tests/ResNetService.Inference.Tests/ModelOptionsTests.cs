@@ -1,5 +1,8 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ResNetService.Inference.Hosting;
 
 namespace ResNetService.Inference.Tests;
@@ -41,6 +44,28 @@ public class ModelOptionsTests
         Assert.Equal(defaults.Keys.Order(), configured.Keys.Order());
         Assert.All(configured, option => Assert.False(
             SameValue(option.Value, defaults[option.Key]), $"{option.Key} keeps its default; give it a value in {nameof(EveryOption)}."));
+    }
+
+    [Fact]
+    public void The_bound_options_keep_every_option_with_relative_paths_taken_from_the_content_root()
+    {
+        var contentRoot = AppContext.BaseDirectory;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
+        builder.Configuration.AddInMemoryCollection(EveryOption);
+        builder.Services.AddImageClassifier(builder.Configuration);
+        using var host = builder.Build();
+
+        var options = host.Services.GetRequiredService<IOptions<ModelOptions>>().Value;
+
+        var expected = Values(Bind(EveryOption));
+        foreach (var path in new[] { nameof(ModelOptions.Path), nameof(ModelOptions.LabelsPath), nameof(ModelOptions.ImageNetLabelsPath) })
+        {
+            expected[path] = Path.Combine(contentRoot, (string)expected[path]!);
+        }
+
+        var actual = Values(options);
+        Assert.All(expected, option => Assert.True(
+            SameValue(option.Value, actual[option.Key]), $"{option.Key} is {actual[option.Key]}, not {option.Value}."));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public static class InferenceServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>();
         services.AddSingleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>();
+        services.AddSingleton<IPostConfigureOptions<ModelOptions>, ModelPathsFromContentRoot>();
 
         services.AddSingleton<ImageClassifierHost>();
         services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<ImageClassifierHost>());

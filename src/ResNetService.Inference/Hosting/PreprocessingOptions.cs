@@ -1,15 +1,16 @@
-using System.ComponentModel.DataAnnotations;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Hosting;
 
-/// <summary>Configured preprocessing values (section <c>Model:Preprocessing</c>); null means "not configured".</summary>
+/// <summary>
+/// Configured preprocessing values (section <c>Model:Preprocessing</c>); null means "not configured".
+/// Checked by <see cref="ModelOptionsValidator"/> alone: data annotations here would never run, as
+/// <c>ValidateDataAnnotations</c> does not descend into nested objects.
+/// </summary>
 public sealed class PreprocessingOptions
 {
-    [Range(1, 4096)]
     public int? ImageSize { get; set; }
     public string? ResizeMode { get; set; }
-    [Range(1, 8192)]
     public int? ResizeSize { get; set; }
     public float[]? Mean { get; set; }
     public float[]? Std { get; set; }

@@ -8,7 +8,7 @@ using ResNetService.Inference.Images;
 
 namespace ResNetService.Inference.Hosting;
 
-public static class InferenceServiceCollectionExtensions
+public static class ImageClassifierSetup
 {
     /// <summary>
     /// Registers <see cref="IImageClassifier"/> (a singleton) and the hosted service that loads and warms up the model

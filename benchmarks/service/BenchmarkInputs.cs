@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.TestSupport;

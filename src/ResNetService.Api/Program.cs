@@ -1,7 +1,7 @@
 using ResNetService.Api.Classification;
 using ResNetService.Api.Health;
 using ResNetService.Api.Hosting;
-using ResNetService.Api.ModelInfo;
+using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Uploads;

@@ -12,9 +12,9 @@ public enum ImageProblem
     /// <summary>A real image format that is not accepted or cannot be decoded here, e.g. TIFF, HEIC (415).</summary>
     UnsupportedFormat,
 
-    /// <summary>The header announces more pixels than <see cref="Images.ImageLimits.MaxPixels"/> (413).</summary>
+    /// <summary>The header announces more pixels than <c>ImageLimits:MaxPixels</c> (413).</summary>
     TooManyPixels,
 
-    /// <summary>The encoded file is larger than <see cref="Images.ImageLimits.MaxBytes"/> (413).</summary>
+    /// <summary>The encoded file is larger than <c>ImageLimits:MaxBytes</c> (413).</summary>
     TooManyBytes,
 }

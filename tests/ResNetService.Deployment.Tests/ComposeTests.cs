@@ -114,7 +114,7 @@ public sealed partial class ComposeTests
         var server = UpstreamServer().Match(nginx);
         var bodyLimit = BodySizeLimit().Match(nginx);
         var settings = new ConfigurationBuilder().AddJsonFile(Repository.PathOf("src/ResNetService.Api/appsettings.json")).Build();
-        var serviceLimit = settings.GetSection(UploadLimits.Section).Get<UploadLimits>()!.MaxRequestBytes;
+        var serviceLimit = settings.GetSection(UploadLimits.SectionName).Get<UploadLimits>()!.MaxRequestBytes;
 
         Assert.True(server.Success, "no upstream server in nginx.conf");
         Assert.Equal("replica", server.Groups["host"].Value);

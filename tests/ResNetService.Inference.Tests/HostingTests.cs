@@ -70,6 +70,19 @@ public class HostingTests : IClassFixture<ModelFiles>
         Assert.Contains(named, error.Message);
     }
 
+    [Theory]
+    [InlineData("Model:Preprocessing:ImageSize", "0", "Model:Preprocessing:ImageSize must be between 1 and 4096.")]
+    [InlineData("Model:Preprocessing:ResizeSize", "9000", "Model:Preprocessing:ResizeSize must be between 1 and 8192.")]
+    [InlineData("Model:Preprocessing:Std:0", "0", "Model:Preprocessing:Std must have three positive values (RGB).")]
+    public async Task A_bad_nested_preprocessing_value_is_reported_once(string key, string value, string failure)
+    {
+        using var host = Build(new() { ["Model:Path"] = "whatever.onnx", [key] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal([failure], error.Failures);
+    }
+
     [Fact]
     public async Task Requiring_cuda_on_a_cpu_build_stops_start_up()
     {

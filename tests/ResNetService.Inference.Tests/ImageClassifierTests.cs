@@ -17,7 +17,7 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
     private ImageClassifier Create(BatchingOptions batching, string name = "classifier", int? fixedBatch = null)
     {
         var path = _files.Write(name, ModelFiles.SmallModelMetadata(), fixedBatch: fixedBatch);
-        var model = OnnxModel.Load(new ModelOptions { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, batching.MaxBatchSize);
+        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, batching.MaxBatchSize);
         return new ImageClassifier(model, batching, new ImageLimits());
     }
 

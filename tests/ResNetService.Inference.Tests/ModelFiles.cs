@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;

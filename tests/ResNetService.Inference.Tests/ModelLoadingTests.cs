@@ -3,6 +3,7 @@ using System.Text.Json;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Tests;
@@ -13,22 +14,21 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
 
     public ModelLoadingTests(ModelFiles files) => _files = files;
 
-    private static OnnxModel Load(string path, Action<ModelOptions>? configure = null)
+    private static OnnxModel Load(string path, Func<ModelLoadSettings, ModelLoadSettings>? configure = null)
     {
-        var options = new ModelOptions { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu };
-        configure?.Invoke(options);
-        return OnnxModel.Load(options);
+        var settings = new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu };
+        return OnnxModel.Load(configure?.Invoke(settings) ?? settings);
     }
 
     /// <summary>Configuration that disagrees with every file-borne value, to prove it loses to them.</summary>
-    private static void ConfigureOtherValues(ModelOptions options)
+    private static ModelLoadSettings ConfigureOtherValues(ModelLoadSettings settings) => settings with
     {
-        options.Preprocessing = new PreprocessingOverrides
+        Preprocessing = new PreprocessingOverrides
         {
             ImageSize = 48, ResizeMode = ResizeModes.ShorterSideThenCrop, ResizeSize = 60,
             Mean = [0.1f, 0.1f, 0.1f], Std = [0.9f, 0.9f, 0.9f], ColorMode = ColorModes.Rgb,
-        };
-    }
+        },
+    };
 
     private static Dictionary<string, string> FullSettings(int imageSize, string labelPrefix) => new()
     {
@@ -97,11 +97,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         var path = _files.Write("plain-configured");
         var labels = _files.WriteText("configured-labels.txt", string.Join('\n', Enumerable.Range(0, 10).Select(i => $"conf{i}")) + "\n");
 
-        using var model = Load(path, options =>
-        {
-            ConfigureOtherValues(options);
-            options.LabelsPath = labels;
-        });
+        using var model = Load(path, settings => ConfigureOtherValues(settings) with { LabelsPath = labels });
         var info = model.Info;
 
         Assert.Equal((48, 60), (info.Preprocessing.ImageSize, info.Preprocessing.ResizeSize));
@@ -131,7 +127,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         var path = _files.Write("mixed", new Dictionary<string, string> { [Keys.Labels] = JsonSerializer.Serialize(ModelFiles.TenLabels) });
         _files.WriteText("mixed.json", """{ "image_size": 40, "resize_mode": "direct" }""");
 
-        using var model = Load(path, options => options.Preprocessing.Mean = [0.3f, 0.3f, 0.3f]);
+        using var model = Load(path, settings => settings with { Preprocessing = new PreprocessingOverrides { Mean = [0.3f, 0.3f, 0.3f] } });
         var sources = model.Info.SettingSources;
 
         Assert.Equal(SettingSource.Metadata, sources[Keys.Labels]);
@@ -174,7 +170,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
     {
         var path = _files.Write("described", ModelFiles.SmallModelMetadata());
 
-        using var model = OnnxModel.Load(new ModelOptions { Path = path, ExecutionProvider = ExecutionProviderPreference.Auto }, warmupBatchSize: 3);
+        using var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Auto }, warmupBatchSize: 3);
         var info = model.Info;
 
         Assert.Equal("described", info.Name);
@@ -196,7 +192,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         var path = _files.Write("needs-cuda", ModelFiles.SmallModelMetadata());
 
         var error = Assert.Throws<ModelLoadException>(() =>
-            OnnxModel.Load(new ModelOptions { Path = path, ExecutionProvider = ExecutionProviderPreference.Cuda }));
+            OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cuda }));
 
         Assert.Contains("Cuda", error.Message);
     }

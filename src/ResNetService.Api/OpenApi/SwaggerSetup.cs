@@ -21,7 +21,7 @@ public static class SwaggerSetup
         return services;
     }
 
-    public static WebApplication UseServiceSwagger(this WebApplication app)
+    public static IApplicationBuilder UseServiceSwagger(this IApplicationBuilder app)
     {
         app.UseSwagger();
         app.UseSwaggerUI(options =>

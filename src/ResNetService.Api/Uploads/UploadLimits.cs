@@ -5,7 +5,7 @@ namespace ResNetService.Api.Uploads;
 /// <summary>How much a client may send in one request (configuration section <c>Uploads</c>).</summary>
 public sealed class UploadLimits
 {
-    public const string Section = "Uploads";
+    public const string SectionName = "Uploads";
 
     /// <summary>Largest request body in bytes, multipart or raw; larger bodies get 413.</summary>
     [Range(1024, long.MaxValue)]

@@ -10,12 +10,12 @@ public static class UploadsSetup
     public static IServiceCollection AddUploads(this IServiceCollection services)
     {
         services.AddOptions<UploadLimits>()
-            .BindConfiguration(UploadLimits.Section)
+            .BindConfiguration(UploadLimits.SectionName)
             .ValidateDataAnnotations()
             // A batch request is queued all at once, so it must fit in the queue even when the queue is empty.
             .Validate<IOptions<BatchingOptions>>(
                 (uploads, batching) => uploads.MaxFilesPerBatch <= batching.Value.QueueCapacity,
-                $"{UploadLimits.Section}:{nameof(UploadLimits.MaxFilesPerBatch)} must not exceed " +
+                $"{UploadLimits.SectionName}:{nameof(UploadLimits.MaxFilesPerBatch)} must not exceed " +
                 $"{BatchingOptions.SectionName}:{nameof(BatchingOptions.QueueCapacity)}: a batch request is queued all at once.")
             .ValidateOnStart();
 
@@ -23,7 +23,7 @@ public static class UploadsSetup
         // clearly: read the limit unvalidated here, and leave Kestrel's default when it is unusable.
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
         {
-            if (long.TryParse(configuration[$"{UploadLimits.Section}:{nameof(UploadLimits.MaxRequestBytes)}"], out var configured))
+            if (long.TryParse(configuration[$"{UploadLimits.SectionName}:{nameof(UploadLimits.MaxRequestBytes)}"], out var configured))
             {
                 kestrel.Limits.MaxRequestBodySize = configured > 0 ? configured : null;
             }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ResNetService.Inference.Classification;
 
 namespace ResNetService.Inference.Batching;
 

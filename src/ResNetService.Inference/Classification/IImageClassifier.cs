@@ -1,3 +1,4 @@
+using ResNetService.Inference.Batching;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Classification;
@@ -5,7 +6,7 @@ namespace ResNetService.Inference.Classification;
 /// <summary>
 /// Classifies encoded images with the loaded model. Decoding and preprocessing run on the caller's thread; model runs
 /// are shared between concurrent callers by a dynamic batcher. Registered as a singleton by
-/// <see cref="Hosting.InferenceServiceCollectionExtensions.AddImageClassifier"/>.
+/// <c>AddImageClassifier</c> (Hosting/ImageClassifierSetup.cs).
 /// </summary>
 public interface IImageClassifier
 {

@@ -11,43 +11,25 @@ namespace ResNetService.Inference.Hosting;
 /// <summary>
 /// Loads and warms up the model while the host starts, so the service never listens with a model it cannot run:
 /// a missing file or an unavailable required GPU stops start-up with a <see cref="ModelLoadException"/>.
-/// Relative paths in <see cref="ModelOptions"/> are taken from the content root.
+/// Relative paths in <see cref="ModelOptions"/> are taken from the content root (<see cref="ModelPathsFromContentRoot"/>).
 /// </summary>
 public sealed class ModelLoaderService(
     ImageClassifierHost host,
     IOptions<ModelOptions> modelOptions,
     IOptions<BatchingOptions> batchingOptions,
     IOptions<ImageLimits> imageLimits,
-    IHostEnvironment environment,
     ILoggerFactory loggerFactory) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = WithPathsFromContentRoot(modelOptions.Value);
+        var options = modelOptions.Value;
         var batching = batchingOptions.Value;
         var logger = loggerFactory.CreateLogger<OnnxModel>();
         logger.LogInformation("Loading model {Path} (execution provider {Preference})", options.Path, options.ExecutionProvider);
         // Loading is synchronous native work; keep it off the thread that starts the host.
-        var model = await Task.Run(() => OnnxModel.Load(options, batching.MaxBatchSize, logger), cancellationToken);
+        var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger), cancellationToken);
         host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>()));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
-
-    private ModelOptions WithPathsFromContentRoot(ModelOptions options) => new()
-    {
-        Path = FromContentRoot(options.Path)!,
-        Name = options.Name,
-        LabelsPath = FromContentRoot(options.LabelsPath),
-        ImageNetLabelsPath = FromContentRoot(options.ImageNetLabelsPath),
-        ExecutionProvider = options.ExecutionProvider,
-        DeviceId = options.DeviceId,
-        IntraOpThreads = options.IntraOpThreads,
-        InterOpThreads = options.InterOpThreads,
-        Preprocessing = options.Preprocessing,
-        OutputKind = options.OutputKind,
-    };
-
-    private string? FromContentRoot(string? path) =>
-        path is null || Path.IsPathRooted(path) ? path : Path.Combine(environment.ContentRootPath, path);
 }

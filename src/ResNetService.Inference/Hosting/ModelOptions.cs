@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Hosting;
 
@@ -39,21 +40,23 @@ public sealed class ModelOptions
     public int? InterOpThreads { get; set; }
 
     /// <summary>Preprocessing for models whose file and sidecar do not say (each value falls back on its own).</summary>
-    public PreprocessingOverrides Preprocessing { get; set; } = new();
+    public PreprocessingOptions Preprocessing { get; set; } = new();
 
     /// <summary><c>logits</c> or <c>probabilities</c>; when unset the warm-up output decides (rows summing to 1 are probabilities).</summary>
     public string? OutputKind { get; set; }
-}
 
-/// <summary>Configured preprocessing values; null means "not configured".</summary>
-public sealed class PreprocessingOverrides
-{
-    [Range(1, 4096)]
-    public int? ImageSize { get; set; }
-    public string? ResizeMode { get; set; }
-    [Range(1, 8192)]
-    public int? ResizeSize { get; set; }
-    public float[]? Mean { get; set; }
-    public float[]? Std { get; set; }
-    public string? ColorMode { get; set; }
+    /// <summary>What model loading needs of these options (relative paths are already taken from the content root here).</summary>
+    public ModelLoadSettings ToLoadSettings() => new()
+    {
+        Path = Path,
+        Name = Name,
+        LabelsPath = LabelsPath,
+        ImageNetLabelsPath = ImageNetLabelsPath,
+        ExecutionProvider = ExecutionProvider,
+        DeviceId = DeviceId,
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = InterOpThreads,
+        Preprocessing = Preprocessing.ToOverrides(),
+        OutputKind = OutputKind,
+    };
 }

@@ -1,3 +1,5 @@
+using ResNetService.Inference.Preprocessing;
+
 namespace ResNetService.Inference.Model;
 
 /// <summary>
@@ -44,24 +46,4 @@ public static class ModelMetadataKeys
 
     /// <summary>Name and version of the program that wrote the file.</summary>
     public const string ProducerVersion = "producer_version";
-}
-
-/// <summary>Values of <see cref="ModelMetadataKeys.ResizeMode"/>.</summary>
-public static class ResizeModes
-{
-    /// <summary>Scale the shorter side to <c>resize_size</c>, then cut the centre <c>image_size</c> square (ImageNet style).</summary>
-    public const string ShorterSideThenCrop = "shorter_side_crop";
-
-    /// <summary>Stretch the whole image to <c>image_size</c> x <c>image_size</c>, ignoring aspect ratio.</summary>
-    public const string Direct = "direct";
-}
-
-/// <summary>Values of <see cref="ModelMetadataKeys.ColorMode"/>.</summary>
-public static class ColorModes
-{
-    /// <summary>Three colour channels, red first.</summary>
-    public const string Rgb = "rgb";
-
-    /// <summary>Trained on grayscale copied to three channels: colour input is turned to gray first.</summary>
-    public const string Grayscale = "grayscale";
 }

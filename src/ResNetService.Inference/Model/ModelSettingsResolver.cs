@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Preprocessing;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
@@ -11,7 +10,7 @@ namespace ResNetService.Inference.Model;
 /// the model's own shapes, and finally ImageNet defaults. Remembers where each came from.
 /// </summary>
 public sealed class ModelSettingsResolver(
-    IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> sidecar, ModelOptions options)
+    IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> sidecar, ModelLoadSettings loadSettings)
 {
     public const string ImageNetLabelsFileName = "imagenet-labels.txt";
     private const int ImageNetClasses = 1000;
@@ -48,7 +47,7 @@ public sealed class ModelSettingsResolver(
     /// <param name="modelImageSize">The square side fixed by the model's input shape, if it fixes one.</param>
     public PreprocessingSettings ResolvePreprocessing(int? modelImageSize)
     {
-        var configured = options.Preprocessing;
+        var configured = loadSettings.Preprocessing;
         var defaults = PreprocessingSettings.ImageNet;
 
         var imageSize = FromFiles(Keys.ImageSize) is { } sizeText ? ParseInt(Keys.ImageSize, sizeText)
@@ -96,7 +95,7 @@ public sealed class ModelSettingsResolver(
         IReadOnlyList<string> labels;
         if (FromFiles(Keys.Labels) is { } labelsText)
             labels = ParseLabels(labelsText);
-        else if (options.LabelsPath is { } labelsPath)
+        else if (loadSettings.LabelsPath is { } labelsPath)
             labels = Record(Keys.Labels, SettingSource.Configuration, ReadLabelsFile(labelsPath, "Model:LabelsPath"));
         else if (classes == ImageNetClasses && ImageNetLabelsFile(modelPath) is { } imageNetPath)
             labels = Record(Keys.Labels, SettingSource.Default, ReadLabelsFile(imageNetPath, "Model:ImageNetLabelsPath"));
@@ -115,7 +114,7 @@ public sealed class ModelSettingsResolver(
 
     private string? ImageNetLabelsFile(string modelPath)
     {
-        if (options.ImageNetLabelsPath is { } configured)
+        if (loadSettings.ImageNetLabelsPath is { } configured)
             return configured;
         var besideModel = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", ImageNetLabelsFileName);
         return File.Exists(besideModel) ? besideModel : null;

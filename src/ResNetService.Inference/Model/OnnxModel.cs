@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.ExecutionProviders;
-using ResNetService.Inference.Hosting;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Model;
@@ -43,23 +42,23 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     /// <param name="warmupBatchSize">Rows in the warm-up run (the batcher's maximum, so that size is ready too).</param>
     /// <param name="availableProviders">Providers of this ONNX Runtime build; by default asked of ONNX Runtime.</param>
     /// <exception cref="ModelLoadException">The file, its settings or the requested provider cannot be used.</exception>
-    public static OnnxModel Load(ModelOptions options, int warmupBatchSize = 1, ILogger? logger = null,
+    public static OnnxModel Load(ModelLoadSettings settings, int warmupBatchSize = 1, ILogger? logger = null,
         IReadOnlyCollection<string>? availableProviders = null)
     {
         logger ??= NullLogger.Instance;
-        var path = Path.GetFullPath(options.Path);
+        var path = Path.GetFullPath(settings.Path);
         if (!File.Exists(path))
             throw new ModelLoadException($"The model file {path} does not exist (Model:Path).");
 
         var loadClock = Stopwatch.StartNew();
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (options.IntraOpThreads is { } intra) sessionOptions.IntraOpNumThreads = intra;
-        if (options.InterOpThreads is { } inter) sessionOptions.InterOpNumThreads = inter;
+        if (settings.IntraOpThreads is { } intra) sessionOptions.IntraOpNumThreads = intra;
+        if (settings.InterOpThreads is { } inter) sessionOptions.InterOpNumThreads = inter;
 
         var provider = ExecutionProviderSelector.Choose(
-            options.ExecutionProvider,
+            settings.ExecutionProvider,
             availableProviders ?? OrtEnv.Instance().GetAvailableProviders(),
-            () => sessionOptions.AppendExecutionProvider_CUDA(options.DeviceId));
+            () => sessionOptions.AppendExecutionProvider_CUDA(settings.DeviceId));
         if (provider.FallbackReason is { } reason)
             logger.LogWarning("Running on the CPU: {Reason}", reason);
 
@@ -75,7 +74,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         try
         {
-            return Create(session, path, options, provider, warmupBatchSize, loadClock, logger);
+            return Create(session, path, settings, provider, warmupBatchSize, loadClock, logger);
         }
         catch
         {
@@ -84,7 +83,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         }
     }
 
-    private static OnnxModel Create(InferenceSession session, string path, ModelOptions options,
+    private static OnnxModel Create(InferenceSession session, string path, ModelLoadSettings settings,
         ExecutionProviderChoice provider, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
     {
         var (inputName, input) = SingleFloatTensor(session.InputMetadata, "input");
@@ -101,7 +100,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         int? fixedBatchSize = inputShape[0] > 0 ? (int)inputShape[0] : null;
 
         var metadata = session.ModelMetadata.CustomMetadataMap;
-        var resolver = new ModelSettingsResolver(metadata, ModelSettingsResolver.ReadSidecar(path), options);
+        var resolver = new ModelSettingsResolver(metadata, ModelSettingsResolver.ReadSidecar(path), settings);
         var preprocessing = resolver.ResolvePreprocessing(fixedImageSize);
         var model = new OnnxModel(session, inputName, outputName, fixedBatchSize, preprocessing.ImageSize);
         var loadTime = loadClock.Elapsed;
@@ -118,7 +117,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var header = OnnxFileHeader.Read(path);
         model.Info = new ModelInfo
         {
-            Name = options.Name ?? Path.GetFileNameWithoutExtension(path),
+            Name = settings.Name ?? Path.GetFileNameWithoutExtension(path),
             FilePath = path,
             Sha256 = Sha256(path),
             FileSizeBytes = new FileInfo(path).Length,
@@ -139,7 +138,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             Preprocessing = preprocessing,
             Classes = classes,
             Labels = resolver.ResolveLabels(classes, path),
-            OutputKind = OutputKind(options.OutputKind, warmupOutput, classes),
+            OutputKind = OutputKind(settings.OutputKind, warmupOutput, classes),
             ExecutionProvider = provider.Provider,
             ExecutionProviderFallbackReason = provider.FallbackReason,
             LoadTime = loadTime,

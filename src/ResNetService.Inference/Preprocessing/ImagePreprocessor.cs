@@ -1,4 +1,3 @@
-using ResNetService.Inference.Model;
 using SkiaSharp;
 
 namespace ResNetService.Inference.Preprocessing;

@@ -1,5 +1,3 @@
-using ResNetService.Inference.Model;
-
 namespace ResNetService.Inference.Preprocessing;
 
 /// <summary>

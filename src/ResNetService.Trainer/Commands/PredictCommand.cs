@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Trainer.Cli;
@@ -47,8 +46,7 @@ public static class PredictCommand
         FileInfo modelFile, FileInfo? labelsFile, int top, FileInfo[] imageFiles, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        var options = new ModelOptions { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName };
-        var model = OnnxModel.Load(options);
+        var model = OnnxModel.Load(new ModelLoadSettings { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName });
         await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 8, QueueCapacity = 1024 }, new ImageLimits());
         var topK = Math.Min(top, model.Info.Classes);
         var contents = new List<ReadOnlyMemory<byte>>();

@@ -1,4 +1,5 @@
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 
 namespace ResNetService.Trainer.Data;
 

@@ -12,7 +12,7 @@ public static class OnnxEvaluator
 {
     public static ConfusionMatrix Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
     {
-        using (var model = OnnxModel.Load(new Inference.Hosting.ModelOptions { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu }))
+        using (var model = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu }))
         {
             var settings = model.Info.Preprocessing;
             var data = DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset));

@@ -1,4 +1,5 @@
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.TestSupport;

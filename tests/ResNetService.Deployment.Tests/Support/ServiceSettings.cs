@@ -29,7 +29,7 @@ public static class ServiceSettings
         [ModelOptions.SectionName] = typeof(ModelOptions),
         [BatchingOptions.SectionName] = typeof(BatchingOptions),
         [ImageLimits.SectionName] = typeof(ImageLimits),
-        [UploadLimits.Section] = typeof(UploadLimits),
+        [UploadLimits.SectionName] = typeof(UploadLimits),
     };
 
     /// <summary>The problems found, one line each; empty when every variable is a real setting with a valid value.</summary>

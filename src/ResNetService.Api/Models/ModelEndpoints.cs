@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 
-namespace ResNetService.Api.ModelInfo;
+namespace ResNetService.Api.Models;
 
 /// <summary><c>GET /model</c>: the loaded model's description.</summary>
 public static class ModelEndpoints

@@ -2,7 +2,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Model;
 
-namespace ResNetService.Api.ModelInfo;
+namespace ResNetService.Api.Models;
 
 /// <summary>The answer to <c>GET /model</c>: what is served, how images are prepared, and where it runs.</summary>
 public sealed record ModelInfoResponse(
@@ -31,7 +31,7 @@ public sealed record ModelInfoResponse(
     double WarmupTimeMs,
     InferenceStatistics Statistics)
 {
-    public static ModelInfoResponse From(Inference.Model.ModelInfo info, BatchingOptions batching, InferenceStatistics statistics) => new(
+    public static ModelInfoResponse From(ModelInfo info, BatchingOptions batching, InferenceStatistics statistics) => new(
         info.Name,
         Path.GetFileName(info.FilePath), // The name only: the server's folders are nobody's business.
         info.FileSizeBytes,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
@@ -7,7 +8,7 @@ using ResNetService.Inference.Images;
 
 namespace ResNetService.Inference.Hosting;
 
-public static class InferenceServiceCollectionExtensions
+public static class ImageClassifierSetup
 {
     /// <summary>
     /// Registers <see cref="IImageClassifier"/> (a singleton) and the hosted service that loads and warms up the model
@@ -22,8 +23,10 @@ public static class InferenceServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageLimits>().Bind(configuration.GetSection(ImageLimits.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>();
-        services.AddSingleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>();
+        // Data annotations check the flat properties; each validator the rest of its type, nested sections included.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelOptions>, ModelPathsFromContentRoot>());
 
         services.AddSingleton<ImageClassifierHost>();
         services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<ImageClassifierHost>());

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using ResNetService.Inference.Batching;
+
+namespace ResNetService.Inference.Hosting;
+
+/// <summary>Checks of <see cref="BatchingOptions"/> that data annotations cannot express.</summary>
+public sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BatchingOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxBatchDelay < TimeSpan.Zero || options.MaxBatchDelay > TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Batching:MaxBatchDelay must be between 0 and 1 second (e.g. 00:00:00.002).");
+        }
+
+        if (options.RetryAfter < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Batching:RetryAfter must be at least 1 second (Retry-After is in whole seconds).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

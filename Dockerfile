@@ -16,6 +16,7 @@ ARG FLAVOR
 WORKDIR /src
 # Restore from the project files alone first, so that this layer is reused while only code changes.
 COPY Directory.Build.props Directory.Packages.props ./
+COPY src/ResNetService.Topology/ResNetService.Topology.csproj src/ResNetService.Topology/
 COPY src/ResNetService.Onnx/ResNetService.Onnx.csproj src/ResNetService.Onnx/
 COPY src/ResNetService.Inference/ResNetService.Inference.csproj src/ResNetService.Inference/
 COPY src/ResNetService.Api/ResNetService.Api.csproj src/ResNetService.Api/

@@ -59,11 +59,14 @@ public static class NetworkPlot
         }
 
         Node("input", [$"output: {Shape("input")}"], LayerFill, Ink);
+        // Boxes are labelled with the description's own layers: the stem before its max pool, the pool, then the head.
         var network = ResNetTopology.Describe(config);
-        var stem = network.Stem.OfType<Conv>().Single();
+        var stem = network.Stem.TakeWhile(layer => layer is not MaxPool).ToList();
+        var stemConv = stem.OfType<Conv>().Single();
         var pool = network.Stem.OfType<MaxPool>().Single();
-        Node("conv1 + bn1 + relu", [$"{Kernel(stem.Kernel)}{StrideText(stem.Stride)} conv, {stem.OutChannels} channels", $"output: {Shape("relu")}"], LayerFill, Ink);
-        Node("maxpool", [$"{Kernel(pool.Kernel)}{StrideText(pool.Stride)} max pool", $"output: {Shape("maxpool")}"], LayerFill, Ink);
+        Node(string.Join(" + ", stem.Select(layer => layer.Name)),
+            [$"{Kernel(stemConv.Kernel)}{StrideText(stemConv.Stride)} conv, {stemConv.OutChannels} channels", $"output: {Shape(stem[^1].Name)}"], LayerFill, Ink);
+        Node(pool.Name, [$"{Kernel(pool.Kernel)}{StrideText(pool.Stride)} max pool", $"output: {Shape(pool.Name)}"], LayerFill, Ink);
 
         foreach (var stage in summary.Rows.Where(row => row.Block is not null).GroupBy(row => row.Block!.Plan.Stage))
         {
@@ -85,8 +88,10 @@ public static class NetworkPlot
             shapes.Insert(0, new PictureBox(Margin, frameTop, BoxWidth + 2 * StageIndent + ShortcutWidth, frameBottom - frameTop, "#ffffff", "#999999", Dashed: true));
         }
 
-        Node("avgpool + flatten", ["global average pool", $"output: {Shape("avgpool")}"], LayerFill, Ink);
-        Node("fc", [$"fully connected, {config.NumClasses} logits", $"output: {Shape("fc")}"], LayerFill, Ink);
+        var pooling = network.Head.TakeWhile(layer => layer is not Linear).ToList();
+        var classifier = network.Head.OfType<Linear>().Single();
+        Node(string.Join(" + ", pooling.Select(layer => layer.Name)), ["global average pool", $"output: {Shape(pooling[0].Name)}"], LayerFill, Ink);
+        Node(classifier.Name, [$"fully connected, {classifier.OutFeatures} logits", $"output: {Shape(classifier.Name)}"], LayerFill, Ink);
 
         var width = 2 * Margin + BoxWidth + 2 * StageIndent + ShortcutWidth;
         return new NetworkPicture(width, y - Gap + Margin, shapes);

@@ -10,9 +10,6 @@ namespace ResNetService.Trainer.Training;
 /// </summary>
 public static class InitialWeights
 {
-    /// <summary>The classifier, which is left as initialised when the file was trained for another number of classes.</summary>
-    private const string ClassifierPrefix = "fc.";
-
     /// <summary>
     /// Copies every float tensor of the network's state_dict (parameters and batch norm statistics) from the file's
     /// initializer of the same name and shape. Returns a note about what was not copied, or null when all was.
@@ -20,6 +17,8 @@ public static class InitialWeights
     public static string? Load(ResNet model, string onnxPath)
     {
         var initializers = ReadInitializers(onnxPath);
+        // The classifier is left as initialised when the file was trained for another number of classes.
+        var classifierPrefix = model.Network.Head.OfType<Topology.Linear>().Single().Name + ".";
         var skipped = new List<string>();
         using var noGrad = no_grad();
         foreach (var (name, target) in model.state_dict())
@@ -36,7 +35,7 @@ public static class InitialWeights
 
             if (!source.Dims.SequenceEqual(target.shape))
             {
-                if (name.StartsWith(ClassifierPrefix, StringComparison.Ordinal))
+                if (name.StartsWith(classifierPrefix, StringComparison.Ordinal))
                 {
                     skipped.Add(name);
                     continue;

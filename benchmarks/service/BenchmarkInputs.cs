@@ -1,9 +1,8 @@
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
-using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 using SkiaSharp;
 
 namespace ResNetService.Benchmarks.Service;

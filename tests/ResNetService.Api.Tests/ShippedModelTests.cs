@@ -70,21 +70,21 @@ public sealed partial class ShippedModelTests(ShippedModelTests.ShippedService s
     /// <summary>The service on the shipped model, with the repository's default settings.</summary>
     public sealed class ShippedService : IAsyncLifetime
     {
-        private ServiceFactory factory = null!;
+        private ServiceFactory _factory = null!;
 
         public HttpClient Client { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
-            factory = new ServiceFactory(Path.Combine(ModelsFolder, "model.onnx"));
-            await factory.WaitUntilReadyAsync();
-            Client = factory.CreateClient();
+            _factory = new ServiceFactory(Path.Combine(ModelsFolder, "model.onnx"));
+            await _factory.WaitUntilReadyAsync();
+            Client = _factory.CreateClient();
         }
 
         public async Task DisposeAsync()
         {
             Client.Dispose();
-            await factory.DisposeAsync();
+            await _factory.DisposeAsync();
         }
     }
 }

@@ -55,7 +55,10 @@ public class DynamicBatcherTests
         var results = await Task.WhenAll(calls);
 
         for (var i = 0; i < 50; i++)
+        {
             Assert.Equal([2f * i, 1f - i], results[i].Output);
+        }
+
         Assert.Equal(50, model.BatchSizes.Sum());
         Assert.All(model.BatchSizes, size => Assert.InRange(size, 1, 8));
         Assert.Equal(50, batcher.Statistics.Images);

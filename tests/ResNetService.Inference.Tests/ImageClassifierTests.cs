@@ -1,10 +1,8 @@
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
-using SkiaSharp;
 
 namespace ResNetService.Inference.Tests;
 
@@ -31,7 +29,10 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
     {
         var answers = new List<float[]>();
         foreach (var image in images)
+        {
             answers.Add(Flatten(await classifier.ClassifyAsync(image, topK)));
+        }
+
         return answers.ToArray();
     }
 
@@ -46,7 +47,9 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
         {
             Assert.Equal(expected[i].Length, actual[i].Length);
             for (var j = 0; j < expected[i].Length; j++)
+            {
                 Assert.Equal(expected[i][j], actual[i][j], 1e-4f);
+            }
         }
     }
 

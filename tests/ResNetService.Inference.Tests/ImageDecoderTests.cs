@@ -1,5 +1,4 @@
 using ResNetService.Inference.Images;
-using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using SkiaSharp;
 
@@ -74,7 +73,9 @@ public class ImageDecoderTests
         using var image = new SKBitmap(new SKImageInfo(4, 4, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         var pixels = image.GetPixelSpan();
         for (var i = 0; i < pixels.Length; i += 4)
+        {
             (pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]) = (10, 200, 30, 0); // Erase would premultiply
+        }
 
         using var decoded = ImageDecoder.Decode(TestImages.Png(image), Limits);
 
@@ -165,7 +166,9 @@ public class ImageDecoderTests
         using var forImageNet = ImageDecoder.Decode(jpeg, Limits, PreprocessingSettings.ImageNet);
         using var forSmallInput = ImageDecoder.Decode(jpeg, Limits, PreprocessingSettings.ImageNet with
         {
-            ImageSize = 32, ResizeSize = 32, ResizeMode = ResizeModes.Direct,
+            ImageSize = 32,
+            ResizeSize = 32,
+            ResizeMode = ResizeModes.Direct,
         });
         using var full = ImageDecoder.Decode(jpeg, Limits);
 

@@ -12,7 +12,9 @@ public class ImageOrientationTests
         var swaps = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var result = new SKColor[swaps ? w : h, swaps ? h : w];
         for (var y = 0; y < result.GetLength(0); y++)
+        {
             for (var x = 0; x < result.GetLength(1); x++)
+            {
                 result[y, x] = origin switch
                 {
                     SKEncodedOrigin.TopLeft => stored[y, x],
@@ -25,6 +27,9 @@ public class ImageOrientationTests
                     SKEncodedOrigin.LeftBottom => stored[x, w - 1 - y],        // 90 anticlockwise
                     _ => throw new ArgumentOutOfRangeException(nameof(origin)),
                 };
+            }
+        }
+
         return result;
     }
 
@@ -43,17 +48,28 @@ public class ImageOrientationTests
         var grid = new SKColor[height, width];
         using var stored = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         for (var y = 0; y < height; y++)
+        {
             for (var x = 0; x < width; x++)
+            {
                 stored.SetPixel(x, y, grid[y, x] = new SKColor((byte)(40 * x), (byte)(100 * y), 7));
+            }
+        }
 
         var upright = ImageOrientation.Apply(stored, origin);
         var expected = Expected(grid, origin);
 
         Assert.Equal((expected.GetLength(1), expected.GetLength(0)), (upright.Width, upright.Height));
         for (var y = 0; y < upright.Height; y++)
+        {
             for (var x = 0; x < upright.Width; x++)
+            {
                 Assert.Equal(expected[y, x], upright.GetPixel(x, y));
+            }
+        }
+
         if (!ReferenceEquals(upright, stored))
+        {
             upright.Dispose();
+        }
     }
 }

@@ -2,11 +2,9 @@ using System.Text.Json;
 using Google.Protobuf;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
-using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
-using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 
 namespace ResNetService.Inference.Tests;
 
@@ -41,10 +39,16 @@ public sealed class ModelFiles : IDisposable
     {
         var model = Graph(classes).Clone();
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+
         var inputDims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
         if (fixedBatch is { } batch)
+        {
             inputDims[0] = new TensorShapeProto.Types.Dimension { DimValue = batch };
+        }
+
         if (fixedImageSize is { } size)
         {
             inputDims[2] = new TensorShapeProto.Types.Dimension { DimValue = size };
@@ -68,7 +72,10 @@ public sealed class ModelFiles : IDisposable
         lock (Graphs)
         {
             if (!Graphs.TryGetValue(classes, out var graph))
+            {
                 Graphs[classes] = graph = RandomResNetModel.Create(new ResNetConfig(ResNetArchitecture.ResNet18, classes), seed: 7);
+            }
+
             return graph;
         }
     }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using ResNetService.Inference.ExecutionProviders;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
@@ -25,8 +24,12 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
     {
         Preprocessing = new PreprocessingOverrides
         {
-            ImageSize = 48, ResizeMode = ResizeModes.ShorterSideThenCrop, ResizeSize = 60,
-            Mean = [0.1f, 0.1f, 0.1f], Std = [0.9f, 0.9f, 0.9f], ColorMode = ColorModes.Rgb,
+            ImageSize = 48,
+            ResizeMode = ResizeModes.ShorterSideThenCrop,
+            ResizeSize = 60,
+            Mean = [0.1f, 0.1f, 0.1f],
+            Std = [0.9f, 0.9f, 0.9f],
+            ColorMode = ColorModes.Rgb,
         },
     };
 

@@ -1,4 +1,3 @@
-using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using SkiaSharp;
 
@@ -43,8 +42,13 @@ public class PreprocessingTests
         // crop 40 at (30, 5), which is source x in [60, 140): all red.
         using var image = new SKBitmap(new SKImageInfo(200, 100, SKColorType.Rgba8888, SKAlphaType.Opaque));
         for (var y = 0; y < 100; y++)
+        {
             for (var x = 0; x < 200; x++)
+            {
                 image.SetPixel(x, y, x is >= 50 and < 150 ? TestImages.Red : TestImages.Blue);
+            }
+        }
+
         var crop = Settings(40, ResizeModes.ShorterSideThenCrop, 50);
         var direct = Settings(40, ResizeModes.Direct, 40);
         var cropped = new float[crop.TensorLength];
@@ -54,8 +58,13 @@ public class PreprocessingTests
         ImagePreprocessor.WriteTensor(image, direct, stretched);
 
         for (var y = 0; y < 40; y++)
+        {
             for (var x = 0; x < 40; x++)
+            {
                 AssertPixel(cropped, 40, x, y, TestImages.Red, 1e-3f);
+            }
+        }
+
         AssertPixel(stretched, 40, 1, 20, TestImages.Blue, 1e-3f);
         AssertPixel(stretched, 40, 20, 20, TestImages.Red, 1e-3f);
         AssertPixel(stretched, 40, 38, 20, TestImages.Blue, 1e-3f);

@@ -14,8 +14,13 @@ internal static class TestImages
     {
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         for (var y = 0; y < height; y++)
+        {
             for (var x = 0; x < width; x++)
+            {
                 bitmap.SetPixel(x, y, x < width / 2 ? left : right);
+            }
+        }
+
         return bitmap;
     }
 
@@ -29,7 +34,10 @@ internal static class TestImages
         var pixels = bitmap.GetPixelSpan();
         random.NextBytes(pixels);
         for (var i = 3; i < pixels.Length; i += 4)
+        {
             pixels[i] = 255;
+        }
+
         return bitmap;
     }
 
@@ -78,12 +86,15 @@ internal static class TestImages
         BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(26), 1);
         BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(28), 24);
         for (var y = 0; y < height; y++)
+        {
             for (var x = 0; x < width; x++)
             {
                 var colour = bitmap.GetPixel(x, y);
                 var at = 54 + (height - 1 - y) * stride + 3 * x;
                 (file[at], file[at + 1], file[at + 2]) = (colour.Blue, colour.Green, colour.Red);
             }
+        }
+
         return file;
     }
 
@@ -108,8 +119,13 @@ internal static class TestImages
             file.Add(2); // LZW minimum code size: clear = 4, end = 5, codes start 3 bits wide
             var indices = new List<int>();
             for (var y = 0; y < height; y++)
+            {
                 for (var x = 0; x < width; x++)
+                {
                     indices.Add(Array.IndexOf(palette, frame.GetPixel(x, y)));
+                }
+            }
+
             var codes = new List<int>();
             for (var i = 0; i < indices.Count; i += 2)
             {
@@ -130,7 +146,11 @@ internal static class TestImages
                     bits -= 8;
                 }
             }
-            if (bits > 0) packed.Add((byte)buffer);
+            if (bits > 0)
+            {
+                packed.Add((byte)buffer);
+            }
+
             foreach (var block in packed.Chunk(255))
             {
                 file.Add((byte)block.Length);

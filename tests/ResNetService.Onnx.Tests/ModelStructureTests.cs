@@ -1,8 +1,8 @@
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 
 namespace ResNetService.Onnx.Tests;
 

@@ -1,6 +1,5 @@
-using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 
 namespace ResNetService.Onnx.Tests;
 

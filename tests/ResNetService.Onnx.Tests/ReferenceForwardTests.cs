@@ -1,6 +1,6 @@
 using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 
 namespace ResNetService.Onnx.Tests;
 

@@ -100,30 +100,36 @@ internal static class ReferenceResNet
         var width = (x.Width + 2 * padding - kernel) / stride + 1;
         var y = Feature.Zeros(outChannels, height, width);
         for (var o = 0; o < outChannels; o++)
-        for (var oy = 0; oy < height; oy++)
-        for (var ox = 0; ox < width; ox++)
         {
-            double sum = 0;
-            for (var i = 0; i < inChannels; i++)
-            for (var ky = 0; ky < kernel; ky++)
+            for (var oy = 0; oy < height; oy++)
             {
-                var iy = oy * stride - padding + ky;
-                if (iy < 0 || iy >= x.Height)
+                for (var ox = 0; ox < width; ox++)
                 {
-                    continue;
-                }
-
-                for (var kx = 0; kx < kernel; kx++)
-                {
-                    var ix = ox * stride - padding + kx;
-                    if (ix >= 0 && ix < x.Width)
+                    double sum = 0;
+                    for (var i = 0; i < inChannels; i++)
                     {
-                        sum += weight.Data[((o * inChannels + i) * kernel + ky) * kernel + kx] * x.At(i, iy, ix);
+                        for (var ky = 0; ky < kernel; ky++)
+                        {
+                            var iy = oy * stride - padding + ky;
+                            if (iy < 0 || iy >= x.Height)
+                            {
+                                continue;
+                            }
+
+                            for (var kx = 0; kx < kernel; kx++)
+                            {
+                                var ix = ox * stride - padding + kx;
+                                if (ix >= 0 && ix < x.Width)
+                                {
+                                    sum += weight.Data[((o * inChannels + i) * kernel + ky) * kernel + kx] * x.At(i, iy, ix);
+                                }
+                            }
+                        }
                     }
+
+                    y.At(o, oy, ox) = sum;
                 }
             }
-
-            y.At(o, oy, ox) = sum;
         }
 
         return y;
@@ -155,20 +161,26 @@ internal static class ReferenceResNet
         var width = (x.Width + 2 - 3) / 2 + 1;
         var y = Feature.Zeros(x.Channels, height, width);
         for (var c = 0; c < x.Channels; c++)
-        for (var oy = 0; oy < height; oy++)
-        for (var ox = 0; ox < width; ox++)
         {
-            var best = double.NegativeInfinity;
-            for (var iy = oy * 2 - 1; iy <= oy * 2 + 1; iy++)
-            for (var ix = ox * 2 - 1; ix <= ox * 2 + 1; ix++)
+            for (var oy = 0; oy < height; oy++)
             {
-                if (iy >= 0 && iy < x.Height && ix >= 0 && ix < x.Width)
+                for (var ox = 0; ox < width; ox++)
                 {
-                    best = Math.Max(best, x.At(c, iy, ix));
+                    var best = double.NegativeInfinity;
+                    for (var iy = oy * 2 - 1; iy <= oy * 2 + 1; iy++)
+                    {
+                        for (var ix = ox * 2 - 1; ix <= ox * 2 + 1; ix++)
+                        {
+                            if (iy >= 0 && iy < x.Height && ix >= 0 && ix < x.Width)
+                            {
+                                best = Math.Max(best, x.At(c, iy, ix));
+                            }
+                        }
+                    }
+
+                    y.At(c, oy, ox) = best;
                 }
             }
-
-            y.At(c, oy, ox) = best;
         }
 
         return y;

@@ -1,5 +1,3 @@
-using ResNetService.Topology;
-
 namespace ResNetService.Topology.Tests;
 
 public class ResNetParametersTests

@@ -1,5 +1,3 @@
-using ResNetService.Topology;
-
 namespace ResNetService.Topology.Tests;
 
 /// <summary>The description itself: the layers resnet.py builds, in its order, with its constants.</summary>

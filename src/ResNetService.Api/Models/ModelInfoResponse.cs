@@ -1,5 +1,4 @@
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Api.Models;

@@ -68,16 +68,25 @@ public sealed class DynamicBatcher : IAsyncDisposable
         if (rows.Count > _options.QueueCapacity)
         {
             foreach (var row in rows)
+            {
                 ReturnRow(row);
+            }
+
             throw new ArgumentOutOfRangeException(nameof(rows),
                 $"{rows.Count} images exceed the queue's capacity of {_options.QueueCapacity} (Batching:QueueCapacity); send fewer at once.");
         }
         if (_stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
         {
             foreach (var row in rows)
+            {
                 ReturnRow(row);
+            }
+
             if (_stopping.IsCancellationRequested)
+            {
                 throw ModelNotReadyException.Unloaded();
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _overloaded);
             throw new OverloadedException(_options.RetryAfter);
@@ -104,9 +113,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             var current = Volatile.Read(ref _reserved);
             if (current + count > _options.QueueCapacity)
+            {
                 return false;
+            }
+
             if (Interlocked.CompareExchange(ref _reserved, current + count, current) == current)
+            {
                 return true;
+            }
         }
     }
 
@@ -119,7 +133,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
             {
                 await GatherAsync(batch);
                 if (batch.Count > 0)
+                {
                     RunBatch(batch);
+                }
+
                 batch.Clear();
             }
         }
@@ -158,7 +175,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
                 continue;
             }
             if (deadline is not { } due || !await WaitForMoreAsync(due))
+            {
                 return;
+            }
         }
     }
 
@@ -167,7 +186,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
         if (remaining <= TimeSpan.Zero)
+        {
             return false;
+        }
+
         if (remaining < TimeSpan.FromMilliseconds(1))
         {
             // Timers tick about once a millisecond: spin for sub-millisecond delays instead.
@@ -175,7 +197,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 if (_queue.Reader.TryPeek(out _))
+                {
                     return true;
+                }
+
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
             return _queue.Reader.TryPeek(out _);
@@ -210,7 +235,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             _logger.LogError(e, "A model run of {Rows} images failed", rows);
             foreach (var queued in batch)
+            {
                 queued.Fail(e);
+            }
+
             return;
         }
 
@@ -228,7 +256,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
+        {
             return;
+        }
+
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync();
         await _consumer;
@@ -250,7 +281,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
             Row = row;
             EnqueuedAt = enqueuedAt;
             if (cancellationToken.CanBeCanceled)
+            {
                 _cancellation = cancellationToken.Register(() => Completion.TrySetCanceled(cancellationToken));
+            }
         }
 
         public float[] Row { get; }

@@ -65,17 +65,28 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         catch
         {
             foreach (var item in prepared)
+            {
                 DynamicBatcher.ReturnRow(item.Row);
+            }
+
             throw;
         }
 
         var runs = _batcher.RunManyAsync(prepared.Select(p => p.Row).ToArray(), cancellationToken);
         var results = new BatchItemResult[images.Count];
         for (var i = 0; i < images.Count; i++)
+        {
             if (rejections[i] is { } rejection)
+            {
                 results[i] = new BatchItemResult(null, rejection);
+            }
+        }
+
         for (var p = 0; p < prepared.Count; p++)
+        {
             results[prepared[p].Index] = new BatchItemResult(Rank(await runs[p], topK, prepared[p].Time), null);
+        }
+
         return results;
     }
 
@@ -83,7 +94,10 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     private (float[] Row, TimeSpan Time) Preprocess(ReadOnlySpan<byte> image)
     {
         if (_disposed)
+        {
             throw ModelNotReadyException.Unloaded();
+        }
+
         var started = Stopwatch.GetTimestamp();
         var settings = _model.Info.Preprocessing;
         var row = _batcher.RentRow();
@@ -104,7 +118,10 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     {
         var probabilities = result.Output;
         if (_model.Info.OutputKind == OutputKinds.Logits)
+        {
             Probabilities.Softmax(result.Output, probabilities);
+        }
+
         var labels = _model.Info.Labels;
         var predictions = Probabilities.TopK(probabilities, topK)
             .Select(i => new Prediction(i, labels[i], probabilities[i]))
@@ -115,7 +132,10 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
+        {
             return;
+        }
+
         _disposed = true;
         await _batcher.DisposeAsync();
         _model.Dispose();

@@ -8,7 +8,10 @@ public static class Probabilities
     {
         var max = float.NegativeInfinity;
         foreach (var value in logits)
+        {
             max = Math.Max(max, value);
+        }
+
         var sum = 0.0;
         for (var i = 0; i < logits.Length; i++)
         {
@@ -17,7 +20,9 @@ public static class Probabilities
         }
         var scale = (float)(1 / sum);
         for (var i = 0; i < logits.Length; i++)
+        {
             destination[i] *= scale;
+        }
     }
 
     /// <summary>Indices of the <paramref name="k"/> largest values, largest first; ties keep the lower index first.</summary>
@@ -30,7 +35,10 @@ public static class Probabilities
         {
             // Insertion into a short sorted list: k is small, so this beats sorting every class.
             if (count == k && !(values[i] > values[top[k - 1]]))
+            {
                 continue;
+            }
+
             var position = Math.Min(count, k - 1);
             while (position > 0 && values[i] > values[top[position - 1]])
             {

@@ -17,13 +17,21 @@ public static class ExecutionProviderSelector
         ExecutionProviderPreference preference, IReadOnlyCollection<string> availableProviders, Action appendCuda)
     {
         if (preference == ExecutionProviderPreference.Cpu)
+        {
             return new(CpuProvider, null);
+        }
 
         var reason = CudaUnavailableReason(availableProviders, appendCuda);
         if (reason is null)
+        {
             return new(CudaProvider, null);
+        }
+
         if (preference == ExecutionProviderPreference.Cuda)
+        {
             throw new ModelLoadException($"ExecutionProvider is Cuda, but {reason}. Use Auto or Cpu to run on the CPU.");
+        }
+
         return new(CpuProvider, reason);
     }
 
@@ -31,8 +39,11 @@ public static class ExecutionProviderSelector
     private static string? CudaUnavailableReason(IReadOnlyCollection<string> availableProviders, Action appendCuda)
     {
         if (!availableProviders.Contains(CudaProvider))
+        {
             return $"this ONNX Runtime build has no CUDA provider (it offers {string.Join(", ", availableProviders)}); " +
                    "the GPU build is made with -p:OnnxRuntimeGpu=true";
+        }
+
         try
         {
             appendCuda();

@@ -34,6 +34,8 @@ public sealed class ImageClassifierHost : IImageClassifier, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _classifier, null) is { } classifier)
+        {
             await classifier.DisposeAsync();
+        }
     }
 }

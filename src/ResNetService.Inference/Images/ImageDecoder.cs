@@ -25,37 +25,55 @@ public static class ImageDecoder
     public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageLimits limits, PreprocessingSettings? target = null)
     {
         if (encoded.Length > limits.MaxBytes)
+        {
             throw new ImageRejectedException(ImageProblem.TooManyBytes,
                 $"The image is {encoded.Length} bytes; at most {limits.MaxBytes} are accepted.");
+        }
+
         if (encoded.IsEmpty)
+        {
             throw new ImageRejectedException(ImageProblem.NotAnImage, "The file is empty.");
+        }
 
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
         using var codec = SKCodec.Create(stream);
         if (codec is null)
+        {
             throw NotOpened(encoded);
+        }
+
         if (!AcceptedFormats.Contains(codec.EncodedFormat))
+        {
             throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
                 $"{codec.EncodedFormat} images are not accepted; send JPEG, PNG, WebP, GIF or BMP.");
+        }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if ((long)width * height > limits.MaxPixels)
+        {
             throw new ImageRejectedException(ImageProblem.TooManyPixels,
                 $"The image is {width}x{height} = {(long)width * height} pixels; at most {limits.MaxPixels} are accepted.");
+        }
 
         var stored = DecodePixels(codec, DecodeSize(codec, target));
         var upright = ImageOrientation.Apply(stored, codec.EncodedOrigin);
         if (!ReferenceEquals(upright, stored))
+        {
             stored.Dispose();
+        }
+
         return upright;
     }
 
     private static ImageRejectedException NotOpened(ReadOnlySpan<byte> encoded)
     {
         if (ImageFormatSniffer.UnsupportedFormatName(encoded) is { } format)
+        {
             return new ImageRejectedException(ImageProblem.UnsupportedFormat,
                 $"{format} images are not supported; send JPEG, PNG, WebP, GIF or BMP.");
+        }
+
         return ImageFormatSniffer.LooksLikeAcceptedFormat(encoded)
             ? new ImageRejectedException(ImageProblem.Corrupt, "The image is truncated or damaged.")
             : new ImageRejectedException(ImageProblem.NotAnImage, "The file is not an image.");
@@ -66,12 +84,17 @@ public static class ImageDecoder
     {
         var full = codec.Info.Size;
         if (target is null)
+        {
             return full;
+        }
+
         foreach (var scale in new[] { 0.125f, 0.25f, 0.5f })
         {
             var scaled = codec.GetScaledDimensions(scale);
             if (scaled.Width < full.Width && target.IsLargeEnough(scaled.Width, scaled.Height))
+            {
                 return scaled;
+            }
         }
         return full;
     }
@@ -99,7 +122,10 @@ public static class ImageDecoder
             };
         }
         if (codec.Info.AlphaType != SKAlphaType.Opaque)
+        {
             MakeOpaque(bitmap);
+        }
+
         return bitmap;
     }
 
@@ -107,6 +133,8 @@ public static class ImageDecoder
     {
         var rgba = bitmap.GetPixelSpan();
         for (var i = 3; i < rgba.Length; i += 4)
+        {
             rgba[i] = 255;
+        }
     }
 }

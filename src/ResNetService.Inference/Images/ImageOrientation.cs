@@ -9,7 +9,9 @@ public static class ImageOrientation
     public static SKBitmap Apply(SKBitmap image, SKEncodedOrigin origin)
     {
         if (origin is SKEncodedOrigin.TopLeft)
+        {
             return image;
+        }
 
         int w = image.Width, h = image.Height;
         var swapsSides = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop

@@ -28,12 +28,18 @@ public sealed class ModelSettingsResolver(
         var candidates = new[] { Path.ChangeExtension(modelPath, ".json"), modelPath + ".json" };
         var path = candidates.FirstOrDefault(File.Exists);
         if (path is null)
+        {
             return new Dictionary<string, string>();
+        }
+
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
                 throw new ModelLoadException($"The sidecar {path} must hold a JSON object.");
+            }
+
             return document.RootElement.EnumerateObject().ToDictionary(
                 p => p.Name,
                 p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
@@ -56,8 +62,10 @@ public sealed class ModelSettingsResolver(
             : Record(Keys.ImageSize, SettingSource.Default, defaults.ImageSize);
 
         if (modelImageSize is { } required && required != imageSize)
+        {
             throw new ModelLoadException(
                 $"The {Describe(Keys.ImageSize)} image_size is {imageSize}, but the model's input is fixed at {required}x{required}.");
+        }
 
         var resizeMode = FromFiles(Keys.ResizeMode)
             ?? Configured(Keys.ResizeMode, configured.ResizeMode)
@@ -94,18 +102,29 @@ public sealed class ModelSettingsResolver(
     {
         IReadOnlyList<string> labels;
         if (FromFiles(Keys.Labels) is { } labelsText)
+        {
             labels = ParseLabels(labelsText);
+        }
         else if (loadSettings.LabelsPath is { } labelsPath)
+        {
             labels = Record(Keys.Labels, SettingSource.Configuration, ReadLabelsFile(labelsPath, "Model:LabelsPath"));
+        }
         else if (classes == ImageNetClasses && ImageNetLabelsFile(modelPath) is { } imageNetPath)
+        {
             labels = Record(Keys.Labels, SettingSource.Default, ReadLabelsFile(imageNetPath, "Model:ImageNetLabelsPath"));
+        }
         else
+        {
             labels = Record(Keys.Labels, SettingSource.Default,
                 Enumerable.Range(0, classes).Select(i => $"class_{i}").ToArray());
+        }
 
         if (labels.Count != classes)
+        {
             throw new ModelLoadException(
                 $"The {Describe(Keys.Labels)} has {labels.Count} labels, but the model outputs {classes} classes.");
+        }
+
         return labels;
     }
 
@@ -115,7 +134,10 @@ public sealed class ModelSettingsResolver(
     private string? ImageNetLabelsFile(string modelPath)
     {
         if (loadSettings.ImageNetLabelsPath is { } configured)
+        {
             return configured;
+        }
+
         var besideModel = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", ImageNetLabelsFileName);
         return File.Exists(besideModel) ? besideModel : null;
     }
@@ -123,7 +145,9 @@ public sealed class ModelSettingsResolver(
     private static string[] ReadLabelsFile(string path, string setting)
     {
         if (!File.Exists(path))
+        {
             throw new ModelLoadException($"The labels file {Path.GetFullPath(path)} ({setting}) does not exist.");
+        }
         // One label per line; a trailing newline is not an extra class.
         return File.ReadAllLines(path).Select(l => l.Trim()).Reverse().SkipWhile(l => l.Length == 0).Reverse().ToArray();
     }
@@ -131,9 +155,15 @@ public sealed class ModelSettingsResolver(
     private string? FromFiles(string key)
     {
         if (metadata.TryGetValue(key, out var fromMetadata))
+        {
             return Record(key, SettingSource.Metadata, fromMetadata);
+        }
+
         if (sidecar.TryGetValue(key, out var fromSidecar))
+        {
             return Record(key, SettingSource.Sidecar, fromSidecar);
+        }
+
         return null;
     }
 
@@ -166,7 +196,9 @@ public sealed class ModelSettingsResolver(
         {
             var values = JsonSerializer.Deserialize<float[]>(text);
             if (values is { Length: 3 })
+            {
                 return values;
+            }
         }
         catch (JsonException)
         {
@@ -179,7 +211,9 @@ public sealed class ModelSettingsResolver(
         try
         {
             if (JsonSerializer.Deserialize<string[]>(text) is { } labels)
+            {
                 return labels;
+            }
         }
         catch (JsonException)
         {

@@ -48,19 +48,30 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         logger ??= NullLogger.Instance;
         var path = Path.GetFullPath(settings.Path);
         if (!File.Exists(path))
+        {
             throw new ModelLoadException($"The model file {path} does not exist (Model:Path).");
+        }
 
         var loadClock = Stopwatch.StartNew();
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (settings.IntraOpThreads is { } intra) sessionOptions.IntraOpNumThreads = intra;
-        if (settings.InterOpThreads is { } inter) sessionOptions.InterOpNumThreads = inter;
+        if (settings.IntraOpThreads is { } intra)
+        {
+            sessionOptions.IntraOpNumThreads = intra;
+        }
+
+        if (settings.InterOpThreads is { } inter)
+        {
+            sessionOptions.InterOpNumThreads = inter;
+        }
 
         var provider = ExecutionProviderSelector.Choose(
             settings.ExecutionProvider,
             availableProviders ?? OrtEnv.Instance().GetAvailableProviders(),
             () => sessionOptions.AppendExecutionProvider_CUDA(settings.DeviceId));
         if (provider.FallbackReason is { } reason)
+        {
             logger.LogWarning("Running on the CPU: {Reason}", reason);
+        }
 
         InferenceSession session;
         try
@@ -91,11 +102,17 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var inputShape = input.Dimensions.Select(d => (long)d).ToArray();
         var outputShape = output.Dimensions.Select(d => (long)d).ToArray();
         if (inputShape.Length != 4 || inputShape[1] is not (3 or -1))
+        {
             throw new ModelLoadException(
                 $"The model input '{inputName}' has shape [{string.Join(", ", inputShape)}]; an image classifier takes [batch, 3, height, width].");
+        }
+
         var (height, width) = ((int)inputShape[2], (int)inputShape[3]);
         if (height > 0 && width > 0 && height != width)
+        {
             throw new ModelLoadException($"The model input is {width}x{height}; only square inputs are supported.");
+        }
+
         int? fixedImageSize = height > 0 ? height : width > 0 ? width : null;
         int? fixedBatchSize = inputShape[0] > 0 ? (int)inputShape[0] : null;
 
@@ -112,7 +129,9 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var warmupTime = warmupClock.Elapsed;
         var classes = warmupOutput.Length / rows;
         if (classes < 1)
+        {
             throw new ModelLoadException($"The model output '{outputName}' is empty.");
+        }
 
         var header = OnnxFileHeader.Read(path);
         model.Info = new ModelInfo
@@ -182,7 +201,10 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     {
         var result = RunRaw(input, rows);
         if (result.Length != rows * OutputLength)
+        {
             throw new InvalidOperationException($"The model returned {result.Length} values for {rows} rows of {OutputLength} classes.");
+        }
+
         result.CopyTo(output);
     }
 
@@ -198,20 +220,31 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     private static (string Name, NodeMetadata Node) SingleFloatTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string role)
     {
         if (nodes.Count != 1)
+        {
             throw new ModelLoadException(
                 $"The model has {nodes.Count} {role}s ({string.Join(", ", nodes.Keys)}); an image classifier has exactly one.");
+        }
+
         var (name, node) = nodes.Single();
         if (!node.IsTensor || node.ElementType != typeof(float))
+        {
             throw new ModelLoadException($"The model {role} '{name}' is not a float32 tensor.");
+        }
+
         return (name, node);
     }
 
     private static string OutputKind(string? configured, float[] warmupOutput, int classes)
     {
         if (configured is OutputKinds.Logits or OutputKinds.Probabilities)
+        {
             return configured;
+        }
+
         if (configured is not null)
+        {
             throw new ModelLoadException($"Model:OutputKind must be '{OutputKinds.Logits}' or '{OutputKinds.Probabilities}', not '{configured}'.");
+        }
         // A model that ends in softmax gives non-negative rows summing to one; anything else is treated as logits.
         for (var start = 0; start < warmupOutput.Length; start += classes)
         {
@@ -219,10 +252,17 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             var sum = 0.0;
             foreach (var value in row)
             {
-                if (value < 0) return OutputKinds.Logits;
+                if (value < 0)
+                {
+                    return OutputKinds.Logits;
+                }
+
                 sum += value;
             }
-            if (Math.Abs(sum - 1) > 1e-3) return OutputKinds.Logits;
+            if (Math.Abs(sum - 1) > 1e-3)
+            {
+                return OutputKinds.Logits;
+            }
         }
         return OutputKinds.Probabilities;
     }

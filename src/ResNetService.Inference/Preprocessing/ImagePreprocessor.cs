@@ -12,7 +12,10 @@ public static class ImagePreprocessor
     public static void WriteTensor(SKBitmap image, PreprocessingSettings settings, Span<float> destination)
     {
         if (destination.Length < settings.TensorLength)
+        {
             throw new ArgumentException($"The destination holds {destination.Length} floats; {settings.TensorLength} are needed.", nameof(destination));
+        }
+
         using var square = Resize(image, settings);
         WriteNormalized(square, settings, destination);
     }
@@ -79,7 +82,10 @@ public static class ImagePreprocessor
         {
             int r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2];
             if (grayscale)
+            {
                 r = g = b = Luma(r, g, b);
+            }
+
             red[i] = r * scale[0] + offset[0];
             green[i] = g * scale[1] + offset[1];
             blue[i] = b * scale[2] + offset[2];

@@ -34,19 +34,36 @@ public sealed record PreprocessingSettings(
     public void Validate()
     {
         if (ImageSize is < 1 or > 4096)
+        {
             throw new ArgumentException($"Image size must be between 1 and 4096 pixels, not {ImageSize}.");
+        }
+
         if (ResizeMode is not (ResizeModes.ShorterSideThenCrop or ResizeModes.Direct))
+        {
             throw new ArgumentException(
                 $"Resize mode must be '{ResizeModes.ShorterSideThenCrop}' or '{ResizeModes.Direct}', not '{ResizeMode}'.");
+        }
+
         if (ResizeMode == ResizeModes.ShorterSideThenCrop && (ResizeSize < ImageSize || ResizeSize > 8192))
+        {
             throw new ArgumentException(
                 $"Resize size must be at least the image size ({ImageSize}) and at most 8192, not {ResizeSize}.");
+        }
+
         if (Mean.Count != Channels || Std.Count != Channels)
+        {
             throw new ArgumentException("Mean and std must have exactly three values each (RGB).");
+        }
+
         if (Std.Any(s => !(s > 0) || float.IsInfinity(s)) || Mean.Any(m => !float.IsFinite(m)))
+        {
             throw new ArgumentException("Std values must be positive and mean values finite.");
+        }
+
         if (ColorMode is not (ColorModes.Rgb or ColorModes.Grayscale))
+        {
             throw new ArgumentException($"Colour mode must be '{ColorModes.Rgb}' or '{ColorModes.Grayscale}', not '{ColorMode}'.");
+        }
     }
 
     /// <summary>True when an image of this size still has every pixel the resize needs (used to pick a decode scale).</summary>

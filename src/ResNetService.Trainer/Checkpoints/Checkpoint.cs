@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Model;
-using ResNetService.Trainer.Training;
-using static TorchSharp.torch;
 
 namespace ResNetService.Trainer.Checkpoints;
 

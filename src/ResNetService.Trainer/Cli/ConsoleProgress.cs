@@ -11,17 +11,17 @@ namespace ResNetService.Trainer.Cli;
 /// </summary>
 public sealed class ConsoleProgress : ITrainingProgress
 {
-    private readonly IAnsiConsole console;
-    private readonly ProgressContext? context;
-    private ProgressTask? runTask;
-    private ProgressTask? epochTask;
-    private string epochLabel = "";
-    private int epochSteps;
+    private readonly IAnsiConsole _console;
+    private readonly ProgressContext? _context;
+    private ProgressTask? _runTask;
+    private ProgressTask? _epochTask;
+    private string _epochLabel = "";
+    private int _epochSteps;
 
     private ConsoleProgress(IAnsiConsole console, ProgressContext? context)
     {
-        this.console = console;
-        this.context = context;
+        _console = console;
+        _context = context;
     }
 
     /// <summary>Runs <paramref name="train"/> with live bars on an interactive console, plain lines otherwise.</summary>
@@ -40,38 +40,38 @@ public sealed class ConsoleProgress : ITrainingProgress
             .Start(context => train(new ConsoleProgress(console, context)));
     }
 
-    public void Message(string text) => console.WriteLine(text);
+    public void Message(string text) => _console.WriteLine(text);
 
     public void EpochStarted(int epoch, int epochs, int steps)
     {
-        epochLabel = $"epoch {epoch}/{epochs}";
-        epochSteps = steps;
-        if (context is null)
+        _epochLabel = $"epoch {epoch}/{epochs}";
+        _epochSteps = steps;
+        if (_context is null)
         {
             return;
         }
 
-        runTask ??= context.AddTask("run", maxValue: (double)steps * (epochs - epoch + 1));
-        epochTask = context.AddTask(epochLabel, maxValue: steps);
+        _runTask ??= _context.AddTask("run", maxValue: (double)steps * (epochs - epoch + 1));
+        _epochTask = _context.AddTask(_epochLabel, maxValue: steps);
     }
 
     public void StepCompleted(int step, double loss, double accuracy, double imagesPerSecond)
     {
         string status = string.Create(CultureInfo.InvariantCulture,
-            $"{epochLabel}  loss {loss:F4}  acc {100 * accuracy:F2}%  {imagesPerSecond:F0} img/s");
-        if (context is null)
+            $"{_epochLabel}  loss {loss:F4}  acc {100 * accuracy:F2}%  {imagesPerSecond:F0} img/s");
+        if (_context is null)
         {
-            if (IsTenth(step, epochSteps) && step < epochSteps)
+            if (IsTenth(step, _epochSteps) && step < _epochSteps)
             {
-                console.WriteLine($"{status}  (step {step}/{epochSteps})");
+                _console.WriteLine($"{status}  (step {step}/{_epochSteps})");
             }
 
             return;
         }
 
-        runTask!.Increment(1);
-        epochTask!.Value = step;
-        epochTask.Description = status;
+        _runTask!.Increment(1);
+        _epochTask!.Value = step;
+        _epochTask.Description = status;
     }
 
     /// <summary>True at the steps that close each tenth of an epoch.</summary>
@@ -79,9 +79,9 @@ public sealed class ConsoleProgress : ITrainingProgress
 
     public void EpochCompleted(EpochMetrics m, bool best)
     {
-        epochTask?.StopTask();
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{epochLabel}: train loss {m.TrainLoss:F4} acc {100 * m.TrainAccuracy:F2}% | test loss {m.TestLoss:F4} acc {100 * m.TestAccuracy:F2}%" +
+        _epochTask?.StopTask();
+        _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{_epochLabel}: train loss {m.TrainLoss:F4} acc {100 * m.TrainAccuracy:F2}% | test loss {m.TestLoss:F4} acc {100 * m.TestAccuracy:F2}%" +
             $" | lr {m.LearningRate:G3} | {m.Seconds:F1} s, {m.ImagesPerSecond:F0} img/s{(best ? " | best" : "")}"));
     }
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
-using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Cli;
 

@@ -1,10 +1,8 @@
 using System.CommandLine;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Native;
 using ResNetService.Trainer.Summary;
-using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Commands;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using ResNetService.Inference.Model;
-using ResNetService.Trainer.Checkpoints;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Native;

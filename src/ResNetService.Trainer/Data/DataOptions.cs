@@ -1,4 +1,3 @@
-using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 
 namespace ResNetService.Trainer.Data;

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;

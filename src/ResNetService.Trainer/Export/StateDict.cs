@@ -1,5 +1,4 @@
 using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;
 

@@ -16,14 +16,14 @@ public static class TorchRuntime
 
     private const string LibTorchCpu = "libtorch_cpu.so";
     private static readonly Lock Gate = new();
-    private static bool loaded;
+    private static bool _loaded;
 
     /// <summary>Loads libtorch (once) and applies <see cref="DisableOneDnnVariable"/> when it is set.</summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
         {
-            if (loaded)
+            if (_loaded)
             {
                 return;
             }
@@ -40,7 +40,7 @@ public static class TorchRuntime
                     $"Native/LibTorchSharpVersionFix.targets imported (see that file). Cause: {exception.Message}", exception);
             }
 
-            loaded = true;
+            _loaded = true;
         }
 
         if (Environment.GetEnvironmentVariable(DisableOneDnnVariable) is "1" or "true" or "True" or "TRUE")

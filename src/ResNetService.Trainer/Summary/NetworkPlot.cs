@@ -1,4 +1,3 @@
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 
 namespace ResNetService.Trainer.Summary;

@@ -41,7 +41,11 @@ public static class PngPictureWriter
         using var dash = box.Dashed ? SKPathEffect.CreateDash([6, 4], 0) : null;
         using var stroke = new SKPaint
         {
-            Color = SKColor.Parse(box.Stroke), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1, PathEffect = dash,
+            Color = SKColor.Parse(box.Stroke),
+            IsAntialias = true,
+            Style = SKPaintStyle.Stroke,
+            StrokeWidth = 1,
+            PathEffect = dash,
         };
         canvas.DrawRoundRect(rectangle, 6, 6, stroke);
     }
@@ -70,12 +74,12 @@ public static class PngPictureWriter
     private static void DrawArrowHead(SKCanvas canvas, (float X, float Y) from, (float X, float Y) to, SKColor color)
     {
         var angle = MathF.Atan2(to.Y - from.Y, to.X - from.X);
-        const float Length = 9;
-        const float Spread = 0.4f;
+        const float length = 9;
+        const float spread = 0.4f;
         using var builder = new SKPathBuilder();
         builder.MoveTo(to.X, to.Y);
-        builder.LineTo(to.X - Length * MathF.Cos(angle - Spread), to.Y - Length * MathF.Sin(angle - Spread));
-        builder.LineTo(to.X - Length * MathF.Cos(angle + Spread), to.Y - Length * MathF.Sin(angle + Spread));
+        builder.LineTo(to.X - length * MathF.Cos(angle - spread), to.Y - length * MathF.Sin(angle - spread));
+        builder.LineTo(to.X - length * MathF.Cos(angle + spread), to.Y - length * MathF.Sin(angle + spread));
         builder.Close();
         using var head = builder.Detach();
         using var paint = new SKPaint { Color = color, IsAntialias = true, Style = SKPaintStyle.Fill };

@@ -9,15 +9,15 @@ namespace ResNetService.Trainer.Training;
 /// </summary>
 public sealed class BatchTensors : IDisposable
 {
-    private readonly Tensor images;
-    private readonly Tensor labels;
+    private readonly Tensor _images;
+    private readonly Tensor _labels;
 
     public BatchTensors(ImageSet set)
     {
         Count = set.Count;
         ImageSize = set.ImageSize;
-        images = tensor(set.Pixels, [set.Count, 3, set.ImageSize, set.ImageSize]);
-        labels = tensor(set.Labels.Select(l => (long)l).ToArray(), [set.Count]);
+        _images = tensor(set.Pixels, [set.Count, 3, set.ImageSize, set.ImageSize]);
+        _labels = tensor(set.Labels.Select(l => (long)l).ToArray(), [set.Count]);
     }
 
     public int Count { get; }
@@ -28,13 +28,13 @@ public sealed class BatchTensors : IDisposable
     public (Tensor Images, Tensor Labels) Batch(ReadOnlySpan<long> indices)
     {
         using var index = tensor(indices.ToArray(), [indices.Length]);
-        using var bytes = images.index_select(0, index);
-        return (bytes.to_type(ScalarType.Float32).div_(255f), labels.index_select(0, index));
+        using var bytes = _images.index_select(0, index);
+        return (bytes.to_type(ScalarType.Float32).div_(255f), _labels.index_select(0, index));
     }
 
     public void Dispose()
     {
-        images.Dispose();
-        labels.Dispose();
+        _images.Dispose();
+        _labels.Dispose();
     }
 }

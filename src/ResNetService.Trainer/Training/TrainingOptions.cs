@@ -1,6 +1,4 @@
-using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 
 namespace ResNetService.Trainer.Training;

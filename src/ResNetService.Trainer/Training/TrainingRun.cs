@@ -152,22 +152,22 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
 
     private static CheckpointInfo Describe(
         TrainingOptions options, TrainingData data, ChannelStatistics stats, int epoch, long step, double accuracy, double best) => new()
-    {
-        Architecture = options.Architecture,
-        Variant = options.Variant,
-        Labels = data.Classes,
-        ImageSize = data.ImageSize,
-        ResizeMode = data.ResizeMode,
-        Mean = stats.Mean,
-        Std = stats.Std,
-        ColorMode = data.ColorMode,
-        Dataset = data.Name,
-        Epoch = epoch,
-        Step = step,
-        TestAccuracy = accuracy,
-        BestTestAccuracy = best,
-        SavedAt = DateTimeOffset.UtcNow,
-        ProducerVersion = ProducerVersion,
-        Options = options,
-    };
+        {
+            Architecture = options.Architecture,
+            Variant = options.Variant,
+            Labels = data.Classes,
+            ImageSize = data.ImageSize,
+            ResizeMode = data.ResizeMode,
+            Mean = stats.Mean,
+            Std = stats.Std,
+            ColorMode = data.ColorMode,
+            Dataset = data.Name,
+            Epoch = epoch,
+            Step = step,
+            TestAccuracy = accuracy,
+            BestTestAccuracy = best,
+            SavedAt = DateTimeOffset.UtcNow,
+            ProducerVersion = ProducerVersion,
+            Options = options,
+        };
 }

@@ -5,9 +5,8 @@ using System.Text;
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
-using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 
 namespace ResNetService.Deployment.Tests.Support;
 

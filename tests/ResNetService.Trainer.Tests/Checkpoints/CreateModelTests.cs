@@ -1,7 +1,5 @@
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Checkpoints;
-using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Tests.Checkpoints;
 

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
-using ResNetService.Onnx.ResNet;
-using ResNetService.Topology;
 using ResNetService.TestSupport;
+using ResNetService.Topology;
 using SkiaSharp;
 using Xunit.Abstractions;
 
@@ -13,9 +12,9 @@ namespace ResNetService.Trainer.Tests.Cli;
 public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
 {
     private static readonly string[] Labels = ["cat", "dog", "bird", "fish"];
-    private readonly string folder = Directory.CreateTempSubdirectory("predict-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("predict-").FullName;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task Prints_the_top_classes_of_each_image_with_labels_from_the_metadata()
@@ -52,7 +51,7 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task A_file_that_is_not_an_image_is_one_error_line_and_the_others_are_still_classified()
     {
-        var text = Path.Combine(folder, "notes.png");
+        var text = Path.Combine(_folder, "notes.png");
         File.WriteAllText(text, "not a picture at all");
 
         var (exitCode, output, errors) = await CliRunner.RunAsync("predict", "--model", WriteModel(), WriteImage("ok.png", SKColors.Gray), text);
@@ -66,9 +65,9 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Labels_file_names_the_classes_of_a_model_without_labels()
     {
-        var model = Path.Combine(folder, "bare.onnx");
+        var model = Path.Combine(_folder, "bare.onnx");
         RandomResNetModel.Write(model, new ResNetConfig(ResNetArchitecture.ResNet18, 3), seed: 2, imageSize: 32);
-        var labels = Path.Combine(folder, "labels.txt");
+        var labels = Path.Combine(_folder, "labels.txt");
         File.WriteAllLines(labels, ["alpha", "beta", "gamma"]);
         var bareModelMetadata = new Dictionary<string, string> { [ModelMetadataKeys.ImageSize] = "32", [ModelMetadataKeys.ResizeMode] = ResizeModes.Direct };
         File.WriteAllText(Path.ChangeExtension(model, ".json"), JsonSerializer.Serialize(bareModelMetadata));
@@ -85,7 +84,7 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Missing_model_file_is_one_error_line()
     {
-        var missing = Path.Combine(folder, "missing.onnx");
+        var missing = Path.Combine(_folder, "missing.onnx");
 
         var (exitCode, _, errors) = await CliRunner.RunAsync("predict", "--model", missing, WriteImage("a.png", SKColors.Red));
 
@@ -99,7 +98,7 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Missing_image_file_is_one_error_line()
     {
-        var (exitCode, _, errors) = await CliRunner.RunAsync("predict", "--model", WriteModel(), Path.Combine(folder, "nowhere.jpg"));
+        var (exitCode, _, errors) = await CliRunner.RunAsync("predict", "--model", WriteModel(), Path.Combine(_folder, "nowhere.jpg"));
 
         Assert.Equal(1, exitCode);
         Assert.Contains("nowhere.jpg", Assert.Single(errors));
@@ -108,7 +107,7 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task A_model_file_onnx_runtime_cannot_read_is_one_error_line()
     {
-        var broken = Path.Combine(folder, "broken.onnx");
+        var broken = Path.Combine(_folder, "broken.onnx");
         File.WriteAllBytes(broken, [1, 2, 3, 4, 5]);
 
         var (exitCode, _, errors) = await CliRunner.RunAsync("predict", "--model", broken, WriteImage("a.png", SKColors.Red));
@@ -140,7 +139,7 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
 
     private string WriteModel()
     {
-        var path = Path.Combine(folder, "model.onnx");
+        var path = Path.Combine(_folder, "model.onnx");
         var metadata = new Dictionary<string, string>
         {
             [ModelMetadataKeys.Labels] = JsonSerializer.Serialize(Labels),
@@ -161,7 +160,7 @@ public sealed class PredictCommandTests(ITestOutputHelper log) : IDisposable
             canvas.DrawCircle(20, 20, 10, paint);
         }
 
-        var path = Path.Combine(folder, name);
+        var path = Path.Combine(_folder, name);
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
         return path;

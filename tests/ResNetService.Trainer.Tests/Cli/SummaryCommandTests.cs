@@ -1,5 +1,4 @@
 using System.Globalization;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 
 namespace ResNetService.Trainer.Tests.Cli;

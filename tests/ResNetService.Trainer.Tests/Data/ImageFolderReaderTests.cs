@@ -1,4 +1,3 @@
-using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Tests.Support;

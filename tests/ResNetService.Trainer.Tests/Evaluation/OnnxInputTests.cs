@@ -1,4 +1,3 @@
-using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Trainer.Evaluation;
 

@@ -1,9 +1,8 @@
-using Xunit.Abstractions;
 using Microsoft.ML.OnnxRuntime;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Model;
+using Xunit.Abstractions;
 
 namespace ResNetService.Trainer.Tests.Export;
 

@@ -1,7 +1,5 @@
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResNetService.Trainer.Tests.Model;

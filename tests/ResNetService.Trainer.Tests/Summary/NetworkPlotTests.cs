@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Summary;
 using SkiaSharp;

@@ -3,7 +3,7 @@ using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Native;
-using ResNetService.Trainer.Training;
+using ResNetService.Trainer.Runs;
 
 namespace ResNetService.Trainer.Commands;
 

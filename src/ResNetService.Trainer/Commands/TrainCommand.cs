@@ -5,6 +5,7 @@ using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Native;
+using ResNetService.Trainer.Runs;
 using ResNetService.Trainer.Training;
 using Spectre.Console;
 using static ResNetService.Trainer.Cli.OptionFactory;

@@ -1,8 +1,9 @@
 using ResNetService.Trainer.Checkpoints;
+using ResNetService.Trainer.Runs;
 using ResNetService.Trainer.Tests.Support;
 using ResNetService.Trainer.Training;
 
-namespace ResNetService.Trainer.Tests.Training;
+namespace ResNetService.Trainer.Tests.Runs;
 
 /// <summary>
 /// A run seeds libtorch's global generator; a test building a network beside it would draw from that generator

@@ -3,10 +3,11 @@ using System.Reflection;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Model;
+using ResNetService.Trainer.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ResNetService.Trainer.Training;
+namespace ResNetService.Trainer.Runs;
 
 /// <summary>
 /// One training run in a run folder: loads the data, trains epoch by epoch, tests after each, and keeps

@@ -40,7 +40,7 @@ public sealed class ModelOptions
     public int? InterOpThreads { get; set; }
 
     /// <summary>Preprocessing for models whose file and sidecar do not say (each value falls back on its own).</summary>
-    public PreprocessingOptions Preprocessing { get; set; } = new();
+    public PreprocessingOverrides Preprocessing { get; set; } = new();
 
     /// <summary><c>logits</c> or <c>probabilities</c>; when unset the warm-up output decides (rows summing to 1 are probabilities).</summary>
     public string? OutputKind { get; set; }
@@ -56,7 +56,7 @@ public sealed class ModelOptions
         DeviceId = DeviceId,
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = InterOpThreads,
-        Preprocessing = Preprocessing.ToOverrides(),
+        Preprocessing = Preprocessing,
         OutputKind = OutputKind,
     };
 }

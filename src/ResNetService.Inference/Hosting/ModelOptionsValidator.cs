@@ -6,7 +6,7 @@ namespace ResNetService.Inference.Hosting;
 
 /// <summary>
 /// Checks of <see cref="ModelOptions"/> that data annotations cannot express, and every check of the nested
-/// <see cref="PreprocessingOptions"/>: <c>ValidateDataAnnotations</c> looks only at the top-level properties, so the
+/// <see cref="PreprocessingOverrides"/>: <c>ValidateDataAnnotations</c> looks only at the top-level properties, so the
 /// nested section is checked here and only here.
 /// </summary>
 public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>

@@ -49,7 +49,7 @@ ENV DOTNET_RUNNING_IN_CONTAINER=true \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
 
 # ---- trainer --------------------------------------------------------------------------------------------------
-# The ASP.NET Core runtime because the trainer shares the Inference library (parity check, metadata keys);
+# The same base as the service (the ASP.NET Core runtime holds the .NET runtime the trainer needs), so the two share layers;
 # a font so that training curves and network plots carry text.
 FROM base-cpu AS trainer
 RUN apt-get update \

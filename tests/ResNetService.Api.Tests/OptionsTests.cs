@@ -15,6 +15,8 @@ public sealed class OptionsTests(ServiceFixture fixture)
     [InlineData("--Uploads:MaxRequestBytes=abc", "Uploads:MaxRequestBytes")]
     [InlineData("--Batching:MaxBatchDelay=00:00:05", "Batching:MaxBatchDelay")]
     [InlineData("--Batching:QueueCapacity=8", "Batching:QueueCapacity")] // Below Uploads:MaxFilesPerBatch (32).
+    [InlineData("--ModelRepository:Root=/no/such/repository", "ModelRepository:Root")]
+    [InlineData("--ModelRepository:VersionPolicy:Latest=0", "ModelRepository:VersionPolicy")]
     public async Task An_invalid_option_stops_the_start_with_one_clear_line(string setting, string named)
     {
         var (exitCode, output) = await RunServiceAsync($"--Model:Path={fixture.Model.Path}", setting);

@@ -3,10 +3,14 @@ using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Classification;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.Classification;
 
-/// <summary><c>POST /classify</c> (one image) and <c>POST /classify/batch</c> (several images, one model run).</summary>
+/// <summary>
+/// <c>POST /classify</c> (one image) and <c>POST /classify/batch</c> (several images, one model run) on the default model,
+/// and the same on any model of the repository: <c>/models/{name}[/versions/{version}]/classify[/batch]</c>.
+/// </summary>
 public static class ClassifyEndpoints
 {
     public static IEndpointRouteBuilder MapClassifyEndpoints(this IEndpointRouteBuilder routes)
@@ -35,8 +39,48 @@ public static class ClassifyEndpoints
                 "one batch; a bad image gets its own problem details and does not fail the others.")
             .WithMetadata(new ImageUploadMetadata(ImageUploadReader.BatchField, Multiple: true, RawBody: false));
 
+        MapModelRoutes(routes.MapGroup("/models/{name}"), "its latest ready version", ClassifyModelAsync, ClassifyModelBatchAsync);
+        MapModelRoutes(routes.MapGroup("/models/{name}/versions/{version:long}"), "the version named",
+            ClassifyModelVersionAsync, ClassifyModelVersionBatchAsync);
         return routes;
     }
+
+    /// <summary>The same two routes for a model of the repository by name (404 problem details for an unknown one).</summary>
+    private static void MapModelRoutes(RouteGroupBuilder group, string which, Delegate classify, Delegate classifyBatch)
+    {
+        group.WithTags("Models")
+            .DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/classify", classify)
+            .WithSummary($"Classify one image with a model of the repository ({which})")
+            .WithMetadata(new ImageUploadMetadata(ImageUploadReader.SingleField, Multiple: false, RawBody: true));
+        group.MapPost("/classify/batch", classifyBatch)
+            .WithSummary($"Classify several images together with a model of the repository ({which})")
+            .WithMetadata(new ImageUploadMetadata(ImageUploadReader.BatchField, Multiple: true, RawBody: false));
+    }
+
+    public static Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyModelAsync(
+        string name, int? top, HttpRequest request, ModelRepository repository, ImageUploadReader uploads, CancellationToken cancellationToken) =>
+        ClassifyAsync(top, request, repository.Resolve(name, null), uploads, cancellationToken);
+
+    public static Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyModelVersionAsync(
+        string name, long version, int? top, HttpRequest request, ModelRepository repository, ImageUploadReader uploads,
+        CancellationToken cancellationToken) =>
+        ClassifyAsync(top, request, repository.Resolve(name, version), uploads, cancellationToken);
+
+    public static Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyModelBatchAsync(
+        string name, int? top, HttpContext httpContext, ModelRepository repository, ImageUploadReader uploads, ILoggerFactory loggers,
+        CancellationToken cancellationToken) =>
+        ClassifyBatchAsync(top, httpContext, repository.Resolve(name, null), uploads, loggers, cancellationToken);
+
+    public static Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyModelVersionBatchAsync(
+        string name, long version, int? top, HttpContext httpContext, ModelRepository repository, ImageUploadReader uploads,
+        ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ClassifyBatchAsync(top, httpContext, repository.Resolve(name, version), uploads, loggers, cancellationToken);
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyAsync(
         int? top, HttpRequest request, IImageClassifier classifier, ImageUploadReader uploads, CancellationToken cancellationToken)

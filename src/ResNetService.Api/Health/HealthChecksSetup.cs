@@ -1,6 +1,6 @@
 namespace ResNetService.Api.Health;
 
-/// <summary>The service's health checks: the model check, tagged for readiness (mapped by <see cref="HealthEndpoints"/>).</summary>
+/// <summary>The service's health checks, the default model's and the repository's, tagged for readiness (mapped by <see cref="HealthEndpoints"/>).</summary>
 public static class HealthChecksSetup
 {
     /// <summary>Checks with this tag decide <c>/health/ready</c>.</summary>
@@ -8,7 +8,9 @@ public static class HealthChecksSetup
 
     public static IServiceCollection AddServiceHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ModelReadyHealthCheck>("model", tags: [ReadyTag])
+            .AddCheck<RepositoryReadyHealthCheck>("repository", tags: [ReadyTag]);
         return services;
     }
 }

@@ -2,10 +2,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.Models;
 
-/// <summary><c>GET /model</c>: the loaded model's description.</summary>
+/// <summary>
+/// <c>GET /model</c>: the default model's description. <c>GET /models</c>, <c>/models/{name}</c> and
+/// <c>/models/{name}/versions/{version}</c>: every model of the repository, its versions and their states.
+/// </summary>
 public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder routes)
@@ -16,9 +20,42 @@ public static class ModelEndpoints
             .WithName("GetModel")
             .WithSummary("Describe the served model")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var models = routes.MapGroup("/models").WithTags("Models");
+        models.MapGet("", ListModels)
+            .WithName("ListModels")
+            .WithSummary("List every model of the repository, its versions and their states");
+        models.MapGet("/{name}", GetRepositoryModel)
+            .WithName("GetRepositoryModel")
+            .WithSummary("Describe a model: its versions, and the one that serves requests without a version")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        models.MapGet("/{name}/versions/{version:long}", GetModelVersion)
+            .WithName("GetModelVersion")
+            .WithSummary("Describe one version of a model")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
     public static Ok<ModelInfoResponse> GetModel(IImageClassifier classifier, IOptions<BatchingOptions> batching) =>
         TypedResults.Ok(ModelInfoResponse.From(classifier.Info, batching.Value, classifier.Statistics));
+
+    public static Ok<RepositoryResponse> ListModels(ModelRepository repository) =>
+        TypedResults.Ok(new RepositoryResponse(repository.IsReady, [.. repository.Models.Select(model => RepositoryModelResponse.From(model))]));
+
+    public static Ok<RepositoryModelResponse> GetRepositoryModel(string name, ModelRepository repository)
+    {
+        var model = repository.Find(name);
+        var serving = model.Versions.LastOrDefault(version => version.State == ModelVersionState.Ready);
+        return TypedResults.Ok(RepositoryModelResponse.From(model, serving is null ? null : Describe(serving)));
+    }
+
+    public static Ok<ModelInfoResponse> GetModelVersion(string name, long version, ModelRepository repository) =>
+        TypedResults.Ok(Describe(repository.Find(name).Resolve(version)));
+
+    private static ModelInfoResponse Describe(ServedVersion version)
+    {
+        var classifier = version.Classifier;
+        return ModelInfoResponse.From(classifier.Info, version.Batching, classifier.Statistics);
+    }
 }

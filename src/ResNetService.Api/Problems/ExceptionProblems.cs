@@ -13,6 +13,7 @@ public static class ExceptionProblems
         ApiProblemException api => new(api.Kind, api.Message),
         ImageRejectedException rejected => new(Kind(rejected.Problem), rejected.Message),
         OverloadedException overloaded => new(ProblemKinds.Overloaded, overloaded.Message, overloaded.RetryAfter),
+        ModelNotFoundException notFound => new(ProblemKinds.ModelNotFound, notFound.Message),
         ModelNotReadyException notReady => new(ProblemKinds.NotReady, notReady.Message, TimeSpan.FromSeconds(5)),
 
         // Kestrel's body size limit, and the framework's own binding failures (e.g. `top=abc`).

@@ -27,6 +27,9 @@ public static class ProblemKinds
     public static readonly ProblemKind Overloaded =
         new("overloaded", StatusCodes.Status503ServiceUnavailable, "The service is busy; try again shortly.");
 
+    public static readonly ProblemKind ModelNotFound =
+        new("model-not-found", StatusCodes.Status404NotFound, "There is no such model or model version.");
+
     public static readonly ProblemKind NotReady =
         new("not-ready", StatusCodes.Status503ServiceUnavailable, "The model is not loaded yet; try again shortly.");
 
@@ -36,6 +39,6 @@ public static class ProblemKinds
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
         NotAnImage, UnsupportedMediaType, RequestTooLarge, TooManyPixels, TooManyFiles,
-        MissingImage, BadParameter, Overloaded, NotReady, InternalError,
+        MissingImage, BadParameter, Overloaded, ModelNotFound, NotReady, InternalError,
     ];
 }

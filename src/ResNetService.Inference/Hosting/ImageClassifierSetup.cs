@@ -5,14 +5,16 @@ using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Inference.Hosting;
 
 public static class ImageClassifierSetup
 {
     /// <summary>
-    /// Registers <see cref="IImageClassifier"/> (a singleton) and the hosted service that loads and warms up the model
-    /// at start. Binds and validates at start the sections <c>Model</c>, <c>Batching</c> and <c>ImageLimits</c>
+    /// Registers <see cref="IImageClassifier"/> (a singleton, the default model) and the hosted service that loads and
+    /// warms it up at start, and the <see cref="ModelRepository"/> of every served model with its loader. Binds and
+    /// validates at start the sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c> and <c>ModelRepository</c>
     /// of <paramref name="configuration"/>.
     /// </summary>
     public static IServiceCollection AddImageClassifier(this IServiceCollection services, IConfiguration configuration)
@@ -31,6 +33,13 @@ public static class ImageClassifierSetup
         services.AddSingleton<ImageClassifierHost>();
         services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<ImageClassifierHost>());
         services.AddHostedService<ModelLoaderService>();
+
+        // The repository: the default model above plus the models of ModelRepository:Root, loaded after it.
+        services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelRepositoryOptions>, RepositoryRootFromContentRoot>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>());
+        services.AddSingleton<ModelRepository>();
+        services.AddHostedService<ModelRepositoryLoader>();
         return services;
     }
 }

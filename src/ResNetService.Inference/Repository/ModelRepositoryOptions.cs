@@ -1,0 +1,17 @@
+namespace ResNetService.Inference.Repository;
+
+/// <summary>
+/// A folder of models laid out as Triton lays out its model repository (configuration section <c>ModelRepository</c>):
+/// <c>&lt;Root&gt;/&lt;name&gt;/&lt;version&gt;/model.onnx</c>, with an optional <c>config.json</c> and <c>labels.txt</c>
+/// per model. Served beside the default model of the <c>Model</c> section.
+/// </summary>
+public sealed class ModelRepositoryOptions
+{
+    public const string SectionName = "ModelRepository";
+
+    /// <summary>The repository folder (relative paths from the content root); unset serves the default model alone.</summary>
+    public string? Root { get; set; }
+
+    /// <summary>The version policy of every model whose <c>config.json</c> does not set its own.</summary>
+    public VersionPolicy VersionPolicy { get; set; } = new();
+}

@@ -63,24 +63,37 @@ public static class ClassifyEndpoints
             .WithMetadata(new ImageUploadMetadata(ImageUploadReader.BatchField, Multiple: true, RawBody: false));
     }
 
-    public static Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyModelAsync(
-        string name, int? top, HttpRequest request, ModelRepository repository, ImageUploadReader uploads, CancellationToken cancellationToken) =>
-        ClassifyAsync(top, request, repository.Resolve(name, null), uploads, cancellationToken);
+    // The per-model routes hold the session they start on (a lease) until they answer, so a reload cannot pull it away.
+    public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyModelAsync(
+        string name, int? top, HttpRequest request, ModelRepository repository, ImageUploadReader uploads, CancellationToken cancellationToken)
+    {
+        using var lease = repository.Acquire(name, null);
+        return await ClassifyAsync(top, request, lease.Classifier, uploads, cancellationToken);
+    }
 
-    public static Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyModelVersionAsync(
+    public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyModelVersionAsync(
         string name, long version, int? top, HttpRequest request, ModelRepository repository, ImageUploadReader uploads,
-        CancellationToken cancellationToken) =>
-        ClassifyAsync(top, request, repository.Resolve(name, version), uploads, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        using var lease = repository.Acquire(name, version);
+        return await ClassifyAsync(top, request, lease.Classifier, uploads, cancellationToken);
+    }
 
-    public static Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyModelBatchAsync(
+    public static async Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyModelBatchAsync(
         string name, int? top, HttpContext httpContext, ModelRepository repository, ImageUploadReader uploads, ILoggerFactory loggers,
-        CancellationToken cancellationToken) =>
-        ClassifyBatchAsync(top, httpContext, repository.Resolve(name, null), uploads, loggers, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        using var lease = repository.Acquire(name, null);
+        return await ClassifyBatchAsync(top, httpContext, lease.Classifier, uploads, loggers, cancellationToken);
+    }
 
-    public static Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyModelVersionBatchAsync(
+    public static async Task<Results<Ok<BatchClassificationResponse>, ProblemHttpResult>> ClassifyModelVersionBatchAsync(
         string name, long version, int? top, HttpContext httpContext, ModelRepository repository, ImageUploadReader uploads,
-        ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ClassifyBatchAsync(top, httpContext, repository.Resolve(name, version), uploads, loggers, cancellationToken);
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        using var lease = repository.Acquire(name, version);
+        return await ClassifyBatchAsync(top, httpContext, lease.Classifier, uploads, loggers, cancellationToken);
+    }
 
     public static async Task<Results<Ok<ClassificationResponse>, ProblemHttpResult>> ClassifyAsync(
         int? top, HttpRequest request, IImageClassifier classifier, ImageUploadReader uploads, CancellationToken cancellationToken)

@@ -46,16 +46,16 @@ public static class ModelEndpoints
     public static Ok<RepositoryModelResponse> GetRepositoryModel(string name, ModelRepository repository)
     {
         var model = repository.Find(name);
-        var serving = model.Versions.LastOrDefault(version => version.State == ModelVersionState.Ready);
+        var serving = model.Versions.LastOrDefault(version => version.State == ModelVersionState.Ready)?.Current;
         return TypedResults.Ok(RepositoryModelResponse.From(model, serving is null ? null : Describe(serving)));
     }
 
-    public static Ok<ModelInfoResponse> GetModelVersion(string name, long version, ModelRepository repository) =>
-        TypedResults.Ok(Describe(repository.Find(name).Resolve(version)));
-
-    private static ModelInfoResponse Describe(ServedVersion version)
+    public static Ok<ModelInfoResponse> GetModelVersion(string name, long version, ModelRepository repository)
     {
-        var classifier = version.Classifier;
-        return ModelInfoResponse.From(classifier.Info, version.Batching, classifier.Statistics);
+        using var lease = repository.Acquire(name, version);
+        return TypedResults.Ok(Describe(lease.Generation));
     }
+
+    private static ModelInfoResponse Describe(ClassifierGeneration generation) =>
+        ModelInfoResponse.From(generation.Classifier.Info, generation.Batching, generation.Classifier.Statistics);
 }

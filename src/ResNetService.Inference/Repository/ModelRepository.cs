@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using ResNetService.Inference.Classification;
-
 namespace ResNetService.Inference.Repository;
 
 /// <summary>
 /// Every model the service knows, by name: the default model (the <c>Model</c> section) and those found in the
-/// repository folder. Filled at start by <see cref="ModelRepositoryLoader"/>; requests look models up here.
+/// repository folder. Kept in step with the folder by <see cref="ModelRepositoryLoader"/>; requests look models up here.
 /// </summary>
 public sealed class ModelRepository
 {
@@ -22,11 +20,17 @@ public sealed class ModelRepository
     public ServedModel Find(string name) =>
         _models.TryGetValue(name, out var model) ? model : throw new ModelNotFoundException($"There is no model '{name}'.");
 
-    /// <summary>The classifier for a request's model and (optional) version.</summary>
-    public IImageClassifier Resolve(string name, long? version) => Find(name).Resolve(version).Classifier;
+    /// <summary>
+    /// Holds the session that serves a request's model and (optional) version until the lease is disposed, so that a
+    /// reload in the meantime lets the request finish where it started.
+    /// </summary>
+    public ModelLease Acquire(string name, long? version) => Find(name).Acquire(version);
 
     /// <summary>Adds a model; false when the name is taken.</summary>
     internal bool TryAdd(ServedModel model) => _models.TryAdd(model.Name, model);
+
+    /// <summary>Takes a model out (its folder left the repository): requests for it get 404 from now on.</summary>
+    internal bool TryRemove(string name, out ServedModel? model) => _models.TryRemove(name, out model);
 
     /// <summary>The repository folder has been read: the models it holds are all added.</summary>
     internal void MarkScanned() => _scanned = true;

@@ -14,4 +14,13 @@ public sealed class ModelRepositoryOptions
 
     /// <summary>The version policy of every model whose <c>config.json</c> does not set its own.</summary>
     public VersionPolicy VersionPolicy { get; set; } = new();
+
+    /// <summary>How often the folder is read again for new, changed or removed models and versions; zero: only at start.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a model file must have been left unwritten before it is loaded, so that a file still being copied is
+    /// not taken for a corrupt one. Copying elsewhere on the same disk and renaming into place is safe at any setting.
+    /// </summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -13,6 +13,11 @@ public sealed class ModelRepositoryOptionsValidator : IValidateOptions<ModelRepo
             failures.Add($"ModelRepository:Root {options.Root} is not a folder.");
         }
 
+        if (options.PollInterval < TimeSpan.Zero || options.SettleTime < TimeSpan.Zero)
+        {
+            failures.Add("ModelRepository:PollInterval and ModelRepository:SettleTime must not be negative.");
+        }
+
         if (options.VersionPolicy.Problem() is { } problem)
         {
             failures.Add($"ModelRepository:VersionPolicy: {problem}");

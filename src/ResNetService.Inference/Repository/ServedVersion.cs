@@ -1,46 +1,83 @@
-using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
-
 namespace ResNetService.Inference.Repository;
 
-/// <summary>One version of a served model: its state, and once loaded the classifier (with its own batcher) that serves it.</summary>
-public sealed class ServedVersion(long version, string path, bool selected, BatchingOptions batching)
+/// <summary>
+/// One version of a served model: whether its policy chose it, its state, and once loaded the generation (a session
+/// with its own batcher) that serves it. A reload swaps in a new generation; requests already in flight finish on theirs.
+/// </summary>
+public sealed class ServedVersion(long version, string path, bool selected)
 {
-    private volatile IImageClassifier? _classifier;
+    private volatile ClassifierGeneration? _current;
     private volatile string? _failure;
+    private volatile bool _selected = selected;
 
     public long Version { get; } = version;
 
     public string Path { get; } = path;
 
-    /// <summary>The batching this version's classifier runs with.</summary>
-    public BatchingOptions Batching { get; } = batching;
+    /// <summary>Whether the version policy chose it; a chosen version counts for readiness.</summary>
+    public bool Selected => _selected;
 
-    /// <summary>Why the version could not be loaded (null unless <see cref="ModelVersionState.Unavailable"/>).</summary>
+    /// <summary>
+    /// Why the version could not be loaded, or why its newest file was refused while an older one still serves.
+    /// </summary>
     public string? Reason => _failure;
 
     public ModelVersionState State =>
-        _failure is not null ? ModelVersionState.Unavailable
-        : _classifier is { IsReady: true } ? ModelVersionState.Ready
-        : Selected ? ModelVersionState.Loading
+        _current is { Classifier.IsReady: true } ? ModelVersionState.Ready
+        : _failure is not null && _selected ? ModelVersionState.Unavailable
+        : _selected ? ModelVersionState.Loading
         : ModelVersionState.NotLoaded;
 
-    /// <summary>Whether the version policy chose it; a chosen version counts for readiness.</summary>
-    public bool Selected { get; } = selected;
+    /// <summary>The generation serving now, if any.</summary>
+    public ClassifierGeneration? Current => _current;
 
-    /// <summary>The classifier; throws <see cref="ModelNotReadyException"/> unless the version is ready.</summary>
-    public IImageClassifier Classifier => State == ModelVersionState.Ready ? _classifier! : throw NotServing();
+    /// <summary>
+    /// Holds the serving generation for one request. Throws <see cref="ModelNotFoundException"/> for a version the
+    /// policy does not load, <see cref="ModelNotReadyException"/> for one loading or failed.
+    /// </summary>
+    public ModelLease Acquire()
+    {
+        // A reload may retire the generation between reading and entering it: then read the new one.
+        while (_current is { } generation)
+        {
+            if (generation.Classifier.IsReady && generation.TryEnter())
+            {
+                return new ModelLease(generation);
+            }
 
-    internal IImageClassifier? Loaded => _classifier;
+            if (!generation.Classifier.IsReady)
+            {
+                break;
+            }
+        }
 
-    internal void Serve(IImageClassifier classifier) => _classifier = classifier;
+        throw State switch
+        {
+            ModelVersionState.NotLoaded => new ModelNotFoundException($"Version {Version} is in the repository but not loaded (version policy)."),
+            ModelVersionState.Unavailable => new ModelNotReadyException($"Version {Version} could not be loaded: {_failure}"),
+            _ => new ModelNotReadyException(),
+        };
+    }
+
+    /// <summary>Makes <paramref name="generation"/> the one that serves; returns the one it replaces, to be retired.</summary>
+    internal ClassifierGeneration? Serve(ClassifierGeneration generation)
+    {
+        _failure = null;
+        return Interlocked.Exchange(ref _current, generation);
+    }
+
+    /// <summary>Stops serving (the policy no longer chooses it, or it left the repository); returns the generation to retire.</summary>
+    internal ClassifierGeneration? Unload()
+    {
+        _selected = false;
+        _failure = null;
+        return Interlocked.Exchange(ref _current, null);
+    }
+
+    internal void Select() => _selected = true;
+
+    /// <summary>No longer chosen by the policy; it serves on until unloaded.</summary>
+    internal void Deselect() => _selected = false;
 
     internal void Fail(string reason) => _failure = reason;
-
-    private Exception NotServing() => State switch
-    {
-        ModelVersionState.NotLoaded => new ModelNotFoundException($"Version {Version} is in the repository but not loaded (version policy)."),
-        ModelVersionState.Unavailable => new ModelNotReadyException($"Version {Version} could not be loaded: {_failure}"),
-        _ => new ModelNotReadyException(),
-    };
 }

@@ -37,6 +37,20 @@ public sealed class TestRepository : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Replaces version <paramref name="version"/> as an operator should: written beside it under another name, then
+    /// renamed over it in one step, so that the service never sees half a file.
+    /// </summary>
+    public void ReplaceVersion(string name, long version, int classes, string[]? labels, int seed)
+    {
+        var target = Path.Combine(Root, name, version.ToString(), "model.onnx");
+        var staging = Path.Combine(Root, $".staging-{name}-{version}-{seed}");
+        var written = AddVersion(staging, 1, classes, labels, seed);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(written, target, overwrite: true);
+        Directory.Delete(Path.Combine(Root, staging), recursive: true);
+    }
+
     public void Write(string relativePath, string text)
     {
         var path = Path.Combine(Root, relativePath);

@@ -1,0 +1,25 @@
+using ResNetService.Inference.Classification;
+
+namespace ResNetService.Inference.Repository;
+
+/// <summary>
+/// A request's hold on the generation it started on: while held, a reload cannot dispose that session. Dispose it
+/// when the request is answered.
+/// </summary>
+public sealed class ModelLease(ClassifierGeneration generation) : IDisposable
+{
+    private int _disposed;
+
+    public IImageClassifier Classifier => generation.Classifier;
+
+    /// <summary>The session held, with the batching it runs with.</summary>
+    public ClassifierGeneration Generation => generation;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            generation.Exit();
+        }
+    }
+}

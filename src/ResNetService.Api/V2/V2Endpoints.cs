@@ -55,7 +55,8 @@ public static class V2Endpoints
                 "binary tensors (Triton's binary tensor data extension). The input takes FP32 [N,3,S,S] preprocessed tensors, or " +
                 "BYTES [N] encoded images (raw in binary data, or base64 strings with parameter content_type 'base64'). " +
                 "An output with parameter classification: k answers the top k classes as \"value:index:label\".")
-            .Accepts<V2InferenceRequestSchema>("application/json", BinaryTensorData.ContentType)
+            // Any content type (curl -d sends a form's): the body is read alike, JSON unless the header length says otherwise.
+            .Accepts<V2InferenceRequestSchema>(isOptional: true, "application/json", BinaryTensorData.ContentType, "*/*")
             .Produces<V2InferenceResponseSchema>(StatusCodes.Status200OK, "application/json", BinaryTensorData.ContentType)
             .Produces<V2Error>(StatusCodes.Status400BadRequest)
             .Produces<V2Error>(StatusCodes.Status404NotFound)

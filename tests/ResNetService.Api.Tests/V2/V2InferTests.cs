@@ -46,6 +46,20 @@ public sealed class V2InferTests(ServiceFixture fixture)
         AssertClose(expected, Floats(answer.GetProperty("outputs")[0].GetProperty("data")));
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")] // what curl -d sends
+    [InlineData(null)]
+    public async Task The_body_is_read_whatever_its_content_type(string? contentType)
+    {
+        var values = Tensor(1, seed: 15);
+        var (input, _, expected) = OnnxRuntimeRun(fixture.Model.Path, values);
+        using var content = Requests.RawBody(Encoding.UTF8.GetBytes(JsonRequest(input, values).ToJsonString()), contentType);
+
+        using var response = await fixture.Client.PostAsync(Infer, content);
+
+        AssertClose(expected, Floats((await ReadJsonAsync(response)).GetProperty("outputs")[0].GetProperty("data")));
+    }
+
     [Fact]
     public async Task Requested_outputs_are_answered_in_order_with_classification_strings()
     {

@@ -30,6 +30,8 @@ public static class BenchmarkProgram
                 ["Batching:QueueCapacity"] = (4 * batch).ToString(),
                 ["Uploads:MaxFilesPerBatch"] = batch.ToString(),
                 ["Uploads:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(),
+                ["V2:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(), // a JSON batch of 32 (about 60 MB) too
+                ["V2:MaxBatchSize"] = batch.ToString(),
                 ["Serilog:MinimumLevel:Default"] = "Warning",
             });
             service.StartServer();
@@ -38,9 +40,15 @@ public static class BenchmarkProgram
             var client = new ServiceClient(http);
             await client.BatchAsync(jpegs); // Warm-up of the HTTP path.
             await client.ConcurrentAsync(jpegs, clients, round: 0);
+            var modelName = Path.GetFileNameWithoutExtension(model);
+            var v2 = new V2Requests(onnxRuntime.InputName, onnxRuntime.Tensor(batch), batch);
+            await client.V2InferAsync(modelName, v2.JsonContent());
+            await client.V2InferAsync(modelName, v2.BinaryContent());
 
             var ortBatch = new Measurement($"ONNX Runtime Run, batch {batch} (ready tensor)");
             var serviceBatch = new Measurement($"Service POST /classify/batch, {batch} JPEGs 640x480");
+            var v2Json = new Measurement($"Service V2 infer JSON, FP32 [{batch},3,224,224] ({v2.JsonBytes / 1e6:0.0} MB)");
+            var v2Binary = new Measurement($"Service V2 infer binary, FP32 [{batch},3,224,224] ({v2.BinaryBytes / 1e6:0.0} MB)");
             var ortClients = new Measurement($"ONNX Runtime Run, batch {clients} (ready tensor)");
             var serviceClients = new Measurement($"Service POST /classify, {clients} concurrent clients");
 
@@ -51,6 +59,10 @@ public static class BenchmarkProgram
                 ortBatch.Add(batch, run, [run]);
                 var request = await client.BatchAsync(jpegs);
                 serviceBatch.Add(batch, request, [request]);
+                var json = await client.V2InferAsync(modelName, v2.JsonContent());
+                v2Json.Add(batch, json, [json]);
+                var binary = await client.V2InferAsync(modelName, v2.BinaryContent());
+                v2Binary.Add(batch, binary, [binary]);
                 run = onnxRuntime.Run(clients);
                 ortClients.Add(clients, run, [run]);
                 var (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round);
@@ -59,13 +71,15 @@ public static class BenchmarkProgram
             }
 
             Console.WriteLine();
-            foreach (var measurement in new[] { ortBatch, serviceBatch, ortClients, serviceClients })
+            foreach (var measurement in new[] { ortBatch, serviceBatch, v2Json, v2Binary, ortClients, serviceClients })
             {
                 Console.WriteLine(measurement);
             }
 
             Console.WriteLine();
             Console.WriteLine($"Batch {batch}: service / ONNX Runtime Run = {serviceBatch.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
+            Console.WriteLine($"Batch {batch}: V2 JSON / ONNX Runtime Run = {v2Json.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
+            Console.WriteLine($"Batch {batch}: V2 binary / ONNX Runtime Run = {v2Binary.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"{clients} clients: service / one batch-{clients} Run = {serviceClients.ImagesPerSecond / ortClients.ImagesPerSecond:P0} of the images/s");
         }
         finally

@@ -30,6 +30,11 @@ public sealed class OrtBaseline : IDisposable
         }
     }
 
+    public string InputName => _session.InputNames[0];
+
+    /// <summary>The ready input tensor of <paramref name="batch"/> rows, as floats (for the V2 requests).</summary>
+    public float[] Tensor(int batch) => _inputs[batch].GetTensorDataAsSpan<float>().ToArray();
+
     /// <summary>One model run of a ready batch, timed.</summary>
     public TimeSpan Run(int batch)
     {

@@ -42,6 +42,16 @@ public sealed class ServiceClient(HttpClient http)
         return (latencies, Stopwatch.GetElapsedTime(started));
     }
 
+    /// <summary>One POST /v2/models/{model}/infer with a ready body (JSON or binary).</summary>
+    public async Task<TimeSpan> V2InferAsync(string model, HttpContent content)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsync($"/v2/models/{model}/infer", content);
+        await EnsureAsync(response);
+        await response.Content.ReadAsByteArrayAsync();
+        return Stopwatch.GetElapsedTime(started);
+    }
+
     private static async Task EnsureAsync(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)

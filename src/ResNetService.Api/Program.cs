@@ -5,6 +5,7 @@ using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Uploads;
+using ResNetService.Api.V2;
 using ResNetService.Inference.Hosting;
 
 // The container's health check runs this binary as a one-shot probe (see Hosting/HealthProbe.cs).
@@ -22,6 +23,7 @@ builder.Services.AddUploads();
 builder.Services.AddImageClassifier(builder.Configuration);
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
+builder.Services.AddV2();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.UseServiceSwagger();
 app.MapClassifyEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
+app.MapV2Endpoints();
 
 try
 {

@@ -20,6 +20,7 @@ public sealed class OverloadTests(ServiceFixture fixture)
             ["Batching:MaxBatchSize"] = "1",
             ["Batching:RetryAfter"] = "00:00:03",
             ["Uploads:MaxFilesPerBatch"] = "1",
+            ["V2:MaxBatchSize"] = "1",
         });
         await factory.WaitUntilReadyAsync();
         using var client = factory.CreateClient();

@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
@@ -132,5 +133,41 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
         Assert.Equal(ImageProblem.NotAnImage, garbage.Problem);
         Assert.Equal(ImageProblem.TooManyPixels, huge.Problem);
         Assert.Equal(0, classifier.Statistics.Images);
+    }
+
+    [Fact]
+    public async Task Preprocessed_rows_get_the_models_own_output_for_each_row()
+    {
+        var path = _files.Write("rows", ModelFiles.SmallModelMetadata());
+        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, 4);
+        await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(20) }, new ImageLimits());
+        var length = classifier.Info.Preprocessing.TensorLength;
+        var random = new Random(5);
+        var input = new float[6 * length];
+        for (var i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)(random.NextDouble() * 4 - 2);
+        }
+
+        var rows = Enumerable.Range(0, 6).Select(r => (ReadOnlyMemory<float>)input.AsMemory(r * length, length)).ToArray();
+        var outputs = await classifier.InferAsync(rows);
+
+        // The same tensor straight through ONNX Runtime, all six rows in one run.
+        using var session = new InferenceSession(path);
+        using var tensor = OrtValue.CreateTensorValueFromMemory(input, [6, 3, 32, 32]);
+        using var results = session.Run(new RunOptions(), [session.InputNames[0]], [tensor], session.OutputNames);
+        var expected = results[0].GetTensorDataAsSpan<float>().ToArray();
+        Assert.Equal(6, outputs.Count);
+        for (var r = 0; r < 6; r++)
+        {
+            Assert.Equal(10, outputs[r].Length);
+            for (var c = 0; c < 10; c++)
+            {
+                Assert.Equal(expected[r * 10 + c], outputs[r][c], 1e-4f);
+            }
+        }
+
+        Assert.Equal(2, classifier.Statistics.Batches); // 6 rows in runs of at most 4
+        await Assert.ThrowsAsync<ArgumentException>(() => classifier.InferAsync([new float[length - 1]]));
     }
 }

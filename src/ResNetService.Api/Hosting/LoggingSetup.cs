@@ -45,7 +45,8 @@ public static class LoggingSetup
             // Probes hit the health endpoints every few seconds: keep them out of the default log level.
             options.GetLevel = (httpContext, _, exception) =>
                 exception is not null || httpContext.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : httpContext.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+                : httpContext.Request.Path.StartsWithSegments("/health") || httpContext.Request.Path.StartsWithSegments("/v2/health")
+                    ? LogEventLevel.Debug
                 : LogEventLevel.Information;
         });
 }

@@ -34,4 +34,15 @@ public interface IImageClassifier
     /// <exception cref="ArgumentOutOfRangeException">More images than Batching:QueueCapacity (cap the request size below it), or <paramref name="topK"/> below 1.</exception>
     Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs already preprocessed input rows (each <c>3 x ImageSize x ImageSize</c> floats, the model's input layout)
+    /// through the same batcher as the images, and returns each row's raw model output (<see cref="ModelInfo.OutputKind"/>
+    /// says whether that is logits or probabilities), in input order. The rows are copied; the caller keeps them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row is not exactly the model's input length.</exception>
+    /// <exception cref="OverloadedException">The queue has no room for all the rows.</exception>
+    /// <exception cref="ModelNotReadyException">The model is still loading, or was unloaded because the service is stopping.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More rows than Batching:QueueCapacity (cap the request size below it).</exception>
+    Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default);
 }

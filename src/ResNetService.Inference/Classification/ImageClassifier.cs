@@ -90,6 +90,40 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         return results;
     }
 
+    public async Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default)
+    {
+        if (_disposed)
+        {
+            throw ModelNotReadyException.Unloaded();
+        }
+
+        var length = _model.InputLength;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Length != length)
+            {
+                throw new ArgumentException($"Row {i} has {rows[i].Length} values; the model's input row has {length}.", nameof(rows));
+            }
+        }
+
+        // The batcher owns rented rows from here on, and gives them back (also when it refuses them).
+        var rented = new float[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rented[i] = _batcher.RentRow();
+            rows[i].Span.CopyTo(rented[i]);
+        }
+
+        var runs = _batcher.RunManyAsync(rented, cancellationToken);
+        var outputs = new float[runs.Count][];
+        for (var i = 0; i < runs.Count; i++)
+        {
+            outputs[i] = (await runs[i]).Output;
+        }
+
+        return outputs;
+    }
+
     /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>
     private (float[] Row, TimeSpan Time) Preprocess(ReadOnlySpan<byte> image)
     {

@@ -26,6 +26,9 @@ public sealed class ImageClassifierHost : IImageClassifier, IAsyncDisposable
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
         Ready.ClassifyBatchAsync(images, topK, cancellationToken);
 
+    public Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default) =>
+        Ready.InferAsync(rows, cancellationToken);
+
     /// <summary>Makes a loaded, warmed-up classifier the one that serves requests.</summary>
     public void Activate(ImageClassifier classifier) => _classifier = classifier;
 

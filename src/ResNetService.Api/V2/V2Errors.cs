@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ResNetService.Inference;
+
+namespace ResNetService.Api.V2;
+
+/// <summary>The protocol's error object: <c>{"error": "..."}</c>.</summary>
+public sealed record V2Error([property: JsonPropertyName("error")] string Error);
+
+/// <summary>A V2 request the service refuses, with the status to answer (400 unless said otherwise).</summary>
+public sealed class V2Exception(string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public static V2Exception NotFound(string message) => new(message, StatusCodes.Status404NotFound);
+}
+
+/// <summary>
+/// Every failure on a V2 route as the protocol's error object, with the REST routes' statuses: 404 unknown model,
+/// 400 anything malformed (a bad image too), 413 a body over V2:MaxRequestBytes, 503 + Retry-After overloaded or not
+/// ready, 500 (details only in the log) anything unexpected.
+/// </summary>
+public static class V2Errors
+{
+    /// <summary>Wraps the V2 routes: exceptions become error objects (a client that went away gets nothing).</summary>
+    public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var httpContext = context.HttpContext;
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception exception) when (!(exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested))
+        {
+            return Describe(exception, httpContext);
+        }
+    }
+
+    public static IResult Describe(Exception exception, HttpContext httpContext)
+    {
+        var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(V2Errors).FullName!);
+        var (status, message, retryAfter) = exception switch
+        {
+            V2Exception v2 => (v2.Status, v2.Message, (TimeSpan?)null),
+            ImageRejectedException rejected => (StatusCodes.Status400BadRequest, rejected.Message, null),
+            JsonException json => (StatusCodes.Status400BadRequest, $"The request is not valid JSON: {json.Message}", null),
+            OverloadedException overloaded => (StatusCodes.Status503ServiceUnavailable, overloaded.Message, overloaded.RetryAfter),
+            ModelNotReadyException notReady => (StatusCodes.Status503ServiceUnavailable, notReady.Message, TimeSpan.FromSeconds(5)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (StatusCodes.Status413PayloadTooLarge, "The request body exceeds the configured limit (V2:MaxRequestBytes).", null),
+            BadHttpRequestException bad => (StatusCodes.Status400BadRequest, bad.Message, null),
+            _ => (StatusCodes.Status500InternalServerError, "The request could not be completed. Quote the request id when reporting this.", null),
+        };
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            logger.LogError(exception, "Request {RequestId} failed unexpectedly", httpContext.TraceIdentifier);
+        }
+        else
+        {
+            logger.LogWarning("Request {RequestId} {RequestMethod} {RequestPath} answered {StatusCode}: {Error}",
+                httpContext.TraceIdentifier, httpContext.Request.Method, httpContext.Request.Path, status, message);
+        }
+
+        if (retryAfter is { } delay)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString();
+        }
+
+        return TypedResults.Json(new V2Error(message), statusCode: status);
+    }
+}

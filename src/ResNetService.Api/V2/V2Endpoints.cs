@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
+using ResNetService.Inference;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.V2;
 
@@ -29,10 +32,10 @@ public static class V2Endpoints
 
         // The version comes from the route only (never from a query string), so each route has its own handler.
         MapModelRoutes(group, "/models/{name}", "",
-            (string name, IV2ModelResolver resolver) => ModelMetadata(name, null, resolver),
-            (string name, IV2ModelResolver resolver) => ModelReady(name, null, resolver),
-            (string name, HttpRequest request, IV2ModelResolver resolver, IOptions<V2Options> options, CancellationToken cancellationToken) =>
-                InferAsync(name, null, request, resolver, options, cancellationToken));
+            (string name, ModelRepository repository) => ModelMetadata(name, null, repository),
+            (string name, ModelRepository repository) => ModelReady(name, null, repository),
+            (string name, HttpRequest request, ModelRepository repository, IOptions<V2Options> options, CancellationToken cancellationToken) =>
+                InferAsync(name, null, request, repository, options, cancellationToken));
         MapModelRoutes(group, "/models/{name}/versions/{version}", "Version", ModelMetadata, ModelReady, InferAsync);
         return routes;
     }
@@ -64,33 +67,69 @@ public static class V2Endpoints
             .Produces<V2Error>(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static IResult ServerReady(IV2ModelResolver resolver) =>
-        resolver.ListModels().All(model => resolver.TryResolve(model.Name, null, out var classifier, out _) && classifier.IsReady)
-            ? Results.Ok()
-            : Results.BadRequest();
+    /// <summary>Ready when every model of the repository is: the same rule as <c>/health/ready</c>.</summary>
+    public static IResult ServerReady(ModelRepository repository) => repository.IsReady ? Results.Ok() : Results.BadRequest();
 
-    public static IResult ModelMetadata(string name, string? version, IV2ModelResolver resolver)
+    public static IResult ModelMetadata(string name, string? version, ModelRepository repository)
     {
-        var classifier = Resolve(resolver, name, version, out _);
-        var versions = resolver.ListModels().FirstOrDefault(m => m.Name == name)?.Versions ?? [];
-        return TypedResults.Ok(V2ModelMetadata.From(classifier.Info, versions));
+        using var lease = Acquire(repository, name, version);
+        var loaded = Find(repository, name).Versions
+            .Where(v => v.State == ModelVersionState.Ready)
+            .Select(v => v.Version.ToString(CultureInfo.InvariantCulture))
+            .ToList();
+        return TypedResults.Ok(V2ModelMetadata.From(lease.Classifier.Info, loaded));
     }
 
-    public static IResult ModelReady(string name, string? version, IV2ModelResolver resolver) =>
-        Resolve(resolver, name, version, out _).IsReady ? Results.Ok() : Results.BadRequest();
+    /// <summary>200 when the model (or the version named) can serve now, 400 when not: the protocol's "4xx means false".</summary>
+    public static IResult ModelReady(string name, string? version, ModelRepository repository)
+    {
+        var model = Find(repository, name);
+        var ready = version is null
+            ? model.Versions.Any(v => v.State == ModelVersionState.Ready)
+            : Find(model, version).State == ModelVersionState.Ready;
+        return ready ? Results.Ok() : Results.BadRequest();
+    }
 
     public static async Task<IResult> InferAsync(
-        string name, string? version, HttpRequest request, IV2ModelResolver resolver, IOptions<V2Options> options, CancellationToken cancellationToken)
+        string name, string? version, HttpRequest request, ModelRepository repository, IOptions<V2Options> options, CancellationToken cancellationToken)
     {
-        var classifier = Resolve(resolver, name, version, out var resolvedVersion);
-        var inference = new V2Inference(classifier, resolvedVersion, options.Value); // Before the body: 503 while loading.
+        // Held until the answer is written, so that a reload meanwhile lets this request finish on its session.
+        using var lease = Acquire(repository, name, version); // Before the body: 503 while loading.
+        var inference = new V2Inference(lease.Classifier, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
         using var body = await V2RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
         var parsed = V2RequestParser.Parse(body.Json.Span);
         return new V2InferenceResult(await inference.RunAsync(parsed, body, cancellationToken));
     }
 
-    private static Inference.Classification.IImageClassifier Resolve(IV2ModelResolver resolver, string name, string? version, out string resolvedVersion) =>
-        resolver.TryResolve(name, version, out var classifier, out resolvedVersion)
-            ? classifier
-            : throw V2Exception.NotFound(version is null ? $"Unknown model '{name}'." : $"Unknown model '{name}' version '{version}'.");
+    /// <summary>The session for a model and (optional) version; the protocol's versions are strings, ours numbers.</summary>
+    private static ModelLease Acquire(ModelRepository repository, string name, string? version)
+    {
+        var model = Find(repository, name);
+        try
+        {
+            return model.Acquire(version is null ? null : Find(model, version).Version);
+        }
+        catch (ModelNotFoundException e)
+        {
+            throw V2Exception.NotFound(e.Message);
+        }
+    }
+
+    private static ServedModel Find(ModelRepository repository, string name)
+    {
+        try
+        {
+            return repository.Find(name);
+        }
+        catch (ModelNotFoundException)
+        {
+            throw V2Exception.NotFound($"Unknown model '{name}'.");
+        }
+    }
+
+    private static ServedVersion Find(ServedModel model, string version) =>
+        long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+        && model.Versions.FirstOrDefault(v => v.Version == number) is { } found
+            ? found
+            : throw V2Exception.NotFound($"Unknown model '{model.Name}' version '{version}'.");
 }

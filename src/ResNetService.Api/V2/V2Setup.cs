@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 
@@ -7,8 +6,8 @@ namespace ResNetService.Api.V2;
 public static class V2Setup
 {
     /// <summary>
-    /// Binds and validates <see cref="V2Options"/>, and registers <see cref="SingleModelResolver"/> unless a resolver
-    /// (the model repository's) is registered already.
+    /// Binds and validates <see cref="V2Options"/>. The V2 routes find models in the same model repository as the REST
+    /// routes (registered by <c>AddImageClassifier</c>).
     /// </summary>
     public static IServiceCollection AddV2(this IServiceCollection services)
     {
@@ -21,7 +20,6 @@ public static class V2Setup
                 $"{V2Options.SectionName}:{nameof(V2Options.MaxBatchSize)} must not exceed " +
                 $"{BatchingOptions.SectionName}:{nameof(BatchingOptions.QueueCapacity)}: a request's rows are queued all at once.")
             .ValidateOnStart();
-        services.TryAddSingleton<IV2ModelResolver, SingleModelResolver>();
         return services;
     }
 }

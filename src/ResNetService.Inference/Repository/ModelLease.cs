@@ -6,11 +6,14 @@ namespace ResNetService.Inference.Repository;
 /// A request's hold on the generation it started on: while held, a reload cannot dispose that session. Dispose it
 /// when the request is answered.
 /// </summary>
-public sealed class ModelLease(ClassifierGeneration generation) : IDisposable
+public sealed class ModelLease(ClassifierGeneration generation, long version) : IDisposable
 {
     private int _disposed;
 
     public IImageClassifier Classifier => generation.Classifier;
+
+    /// <summary>The version the session serves.</summary>
+    public long Version { get; } = version;
 
     /// <summary>The session held, with the batching it runs with.</summary>
     public ClassifierGeneration Generation => generation;

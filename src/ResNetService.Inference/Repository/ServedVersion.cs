@@ -42,7 +42,7 @@ public sealed class ServedVersion(long version, string path, bool selected)
         {
             if (generation.Classifier.IsReady && generation.TryEnter())
             {
-                return new ModelLease(generation);
+                return new ModelLease(generation, Version);
             }
 
             if (!generation.Classifier.IsReady)

@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using ResNetService.Api.Classification;
 using ResNetService.Api.Models;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Support;
+using ResNetService.Api.Tests.V2;
 
 namespace ResNetService.Api.Tests.Repository;
 
@@ -111,6 +115,48 @@ public sealed class ModelRepositoryTests(RepositoryFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(ProblemKinds.ModelNotFound.Type, (await response.ReadProblemAsync()).Type);
+    }
+
+    [Fact]
+    public async Task V2_serves_each_model_and_version_of_the_repository()
+    {
+        var image = TestImages.Png(8);
+        var request = new JsonObject
+        {
+            ["id"] = "repository",
+            ["inputs"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "input",
+                ["shape"] = new JsonArray(1),
+                ["datatype"] = "BYTES",
+                ["parameters"] = new JsonObject { ["content_type"] = "base64" },
+                ["data"] = new JsonArray(Convert.ToBase64String(image)),
+            }),
+        };
+
+        using var response = await Client.PostAsync("/v2/models/pairs/versions/1/infer", V2Requests.Json(request));
+        var answer = await V2Requests.ReadJsonAsync(response);
+        var rest = await ClassifyAsync("/models/pairs/versions/1/classify", image);
+
+        Assert.Equal("pairs", answer.GetProperty("model_name").GetString());
+        Assert.Equal("1", answer.GetProperty("model_version").GetString());
+        V2Requests.AssertClose(Probabilities(rest), V2Requests.Floats(V2Requests.Output(answer, "logits").GetProperty("data")), 1e-5f);
+    }
+
+    [Fact]
+    public async Task V2_metadata_and_readiness_follow_the_version_policy()
+    {
+        var metadata = await Client.GetFromJsonAsync<JsonElement>("/v2/models/shapes");
+        using var loaded = await Client.GetAsync("/v2/models/shapes/versions/2/ready");
+        using var notLoaded = await Client.GetAsync("/v2/models/shapes/versions/1/ready");
+        using var unknown = await Client.GetAsync("/v2/models/shapes/versions/abc");
+        using var server = await Client.GetAsync("/v2/health/ready");
+
+        Assert.Equal(["2"], metadata.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notLoaded.StatusCode);
+        Assert.Contains("version 'abc'", await V2Requests.ReadErrorAsync(unknown, StatusCodes.Status404NotFound));
+        Assert.Equal(HttpStatusCode.OK, server.StatusCode);
     }
 
     private async Task<ClassificationResponse> ClassifyAsync(string path, byte[] image)

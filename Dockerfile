@@ -1,14 +1,15 @@
 # syntax=docker/dockerfile:1
 # ResNetService images. One file, three results:
 #   docker build -t resnet-service .                                  the service on CPU (default)
-#   docker build -t resnet-service:gpu --build-arg FLAVOR=gpu .       the service on GPU (CUDA 12, cuDNN 9)
+#   docker build -t resnet-service:gpu --build-arg FLAVOR=gpu .       the service on GPU (CUDA 13, cuDNN 9)
 #   docker build -t resnet-trainer --target trainer .                 the offline trainer (TorchSharp, CPU)
 # Configuration is by environment variable, "__" between sections (Model__Path, Batching__MaxBatchSize, ...):
 # see src/ResNetService.Api/appsettings.json and docker/README.md.
 ARG FLAVOR=cpu
 ARG DOTNET_VERSION=10.0
-# ONNX Runtime 1.31's GPU package is built for CUDA 12.x and cuDNN 9.x; any CUDA 12 minor release works.
-ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+# ONNX Runtime 1.31.0's Linux GPU package is built for CUDA 13.x and cuDNN 9.x (its CUDA provider links libcudart.so.13
+# and libcublasLt.so.13); any CUDA 13 minor release works. CUDA 13 needs an NVIDIA driver 580 or newer on the host.
+ARG CUDA_IMAGE=nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 
 # ---- build: restore and publish with the SDK ----------------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION}-noble AS build
@@ -20,7 +21,7 @@ COPY src/ResNetService.Topology/ResNetService.Topology.csproj src/ResNetService.
 COPY src/ResNetService.Onnx/ResNetService.Onnx.csproj src/ResNetService.Onnx/
 COPY src/ResNetService.Inference/ResNetService.Inference.csproj src/ResNetService.Inference/
 COPY src/ResNetService.Api/ResNetService.Api.csproj src/ResNetService.Api/
-# FLAVOR=gpu references Microsoft.ML.OnnxRuntime.Gpu instead of the CPU package (the switch in Directory.Build.props).
+# FLAVOR=gpu references Microsoft.ML.OnnxRuntime.Gpu.Linux instead of the CPU package (the switch in Directory.Build.props).
 RUN case "$FLAVOR" in cpu|gpu) ;; *) echo "FLAVOR must be cpu or gpu, not '$FLAVOR'" >&2; exit 1 ;; esac \
  && dotnet restore src/ResNetService.Api/ResNetService.Api.csproj -p:OnnxRuntimeGpu="$([ "$FLAVOR" = gpu ] && echo true || echo false)"
 COPY src/ src/

@@ -32,6 +32,25 @@ public sealed class ClassifyTests(ServiceFixture fixture)
         Assert.True(answer.BatchSize >= 1);
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png, "image/png")]
+    [InlineData(SKEncodedImageFormat.Jpeg, "image/jpeg")]
+    [InlineData(SKEncodedImageFormat.Webp, "image/webp")]
+    public async Task Octet_stream_is_recognised_from_its_bytes_and_answered_like_the_image_type(SKEncodedImageFormat format, string contentType)
+    {
+        var image = TestImages.Draw(4, format);
+
+        using var typed = await Client.PostAsync(Requests.ClassifyUri(3), Requests.RawBody(image, contentType));
+        using var octets = await Client.PostAsync(Requests.ClassifyUri(3), Requests.RawBody(image, "application/octet-stream"));
+        await Requests.EnsureSuccessAsync(typed);
+        await Requests.EnsureSuccessAsync(octets);
+        var expected = (await typed.Content.ReadFromJsonAsync<ClassificationResponse>(Requests.Json))!;
+        var answer = (await octets.Content.ReadFromJsonAsync<ClassificationResponse>(Requests.Json))!;
+
+        Assert.Equal(expected.Predictions.Select(p => p.Index), answer.Predictions.Select(p => p.Index));
+        Assert.Equal(expected.Predictions.Select(p => p.Probability), answer.Predictions.Select(p => p.Probability), FloatComparer);
+    }
+
     [Fact]
     public async Task Multipart_and_raw_body_give_the_same_answer()
     {

@@ -37,6 +37,31 @@ public sealed class HealthTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Ready_on_the_cpu_under_auto_says_why_not_cuda_as_model_info_does()
+    {
+        await using var factory = new ServiceFactory(fixture.Model.Path, new Dictionary<string, string?> { ["Model:ExecutionProvider"] = "Auto" });
+        await factory.WaitUntilReadyAsync();
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/health/ready");
+        var data = Json(await response.Content.ReadAsStringAsync()).GetProperty("checks").GetProperty("model").GetProperty("data");
+        var info = Json(await client.GetStringAsync("/model"));
+
+        var reason = data.GetProperty("executionProviderFallbackReason").GetString();
+        Assert.Contains("no CUDA provider", reason);
+        Assert.Equal(info.GetProperty("executionProvider").GetProperty("fallbackReason").GetString(), reason);
+    }
+
+    [Fact]
+    public async Task Ready_with_cpu_chosen_has_no_fallback_reason()
+    {
+        using var response = await fixture.Client.GetAsync("/health/ready");
+
+        var data = Json(await response.Content.ReadAsStringAsync()).GetProperty("checks").GetProperty("model").GetProperty("data");
+        Assert.False(data.TryGetProperty("executionProviderFallbackReason", out _));
+    }
+
+    [Fact]
     public async Task The_readiness_check_is_unhealthy_until_a_model_is_activated()
     {
         var check = new ModelReadyHealthCheck(new ImageClassifierHost());

@@ -19,6 +19,7 @@ public sealed class SwaggerTests(ServiceFixture fixture)
         var image = content.GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties").GetProperty("image");
         Assert.Equal("binary", image.GetProperty("format").GetString());
         Assert.Equal("binary", content.GetProperty("image/*").GetProperty("schema").GetProperty("format").GetString());
+        Assert.Equal("binary", content.GetProperty("application/octet-stream").GetProperty("schema").GetProperty("format").GetString());
         Assert.Contains(classify.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "top");
 
         var batch = paths.GetProperty("/classify/batch").GetProperty("post").GetProperty("requestBody").GetProperty("content");

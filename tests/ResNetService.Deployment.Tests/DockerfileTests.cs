@@ -54,6 +54,19 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void Restore_and_publish_switch_onnx_runtime_by_the_same_flavor_expression()
+    {
+        var restore = _dockerfile.InStage("build", "RUN").Single(run => run.Arguments.Contains("dotnet restore"));
+        var publish = _dockerfile.InStage("build", "RUN").Single(run => run.Arguments.Contains("dotnet publish"));
+
+        // Publishing with --no-restore needs the restore to have seen the same package, so both use one expression.
+        const string flavorSwitch = "-p:OnnxRuntimeGpu=\"$([ \"$FLAVOR\" = gpu ] && echo true || echo false)\"";
+        Assert.Contains(flavorSwitch, restore.Arguments);
+        Assert.Contains(flavorSwitch, publish.Arguments);
+        Assert.Contains("--no-restore", publish.Arguments);
+    }
+
+    [Fact]
     public void The_service_is_the_last_stage_and_its_base_follows_the_flavor()
     {
         Assert.Equal("service", _dockerfile.Stages[^1]);
@@ -61,7 +74,8 @@ public sealed class DockerfileTests
         Assert.Contains("base-cpu", _dockerfile.Stages);
         Assert.Contains("base-gpu", _dockerfile.Stages);
         Assert.Equal("${CUDA_IMAGE}", _dockerfile.BaseOf("base-gpu"));
-        Assert.Matches(@"^nvidia/cuda:12\.\d+(\.\d+)?-cudnn-runtime-ubuntu24\.04$", _dockerfile.GlobalArguments["CUDA_IMAGE"]);
+        // CUDA 13: what ONNX Runtime 1.31.0's GPU build links (checked against the published library in PublishedGpuServiceTests).
+        Assert.Matches(@"^nvidia/cuda:13\.\d+(\.\d+)?-cudnn-runtime-ubuntu24\.04$", _dockerfile.GlobalArguments["CUDA_IMAGE"]);
     }
 
     [Fact]

@@ -87,6 +87,13 @@ public sealed class PublishedServiceTests(PublishedService service) : IClassFixt
         Assert.All(lines, line => Assert.True(JsonDocument.Parse(line).RootElement.TryGetProperty("@t", out _), line));
     }
 
+    [Fact]
+    public void The_cpu_build_carries_no_cuda_provider()
+    {
+        Assert.Empty(Directory.GetFiles(service.AppFolder, "libonnxruntime_providers_cuda.so", SearchOption.AllDirectories));
+        Assert.NotEmpty(Directory.GetFiles(service.AppFolder, "libonnxruntime.so", SearchOption.AllDirectories));
+    }
+
     /// <summary>The HEALTHCHECK's exec form, e.g. dotnet ResNetService.Api.dll --health-probe URL.</summary>
     private string[] HealthCheckCommand()
     {

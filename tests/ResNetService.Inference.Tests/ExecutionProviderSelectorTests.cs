@@ -73,4 +73,31 @@ public class ExecutionProviderSelectorTests
         Assert.Equal(ExecutionProviderSelector.CpuProvider, choice.Provider);
         Assert.NotNull(choice.FallbackReason);
     }
+
+    [Fact]
+    public void A_failed_registration_carries_the_explanation_of_what_is_missing()
+    {
+        static void FailsToLoad() => throw new InvalidOperationException("Failed to load shared library");
+        const string missing = "libcublasLt.so.13 is missing";
+
+        var auto = ExecutionProviderSelector.Choose(ExecutionProviderPreference.Auto, WithCuda, FailsToLoad, () => missing);
+        var cuda = Assert.Throws<ModelLoadException>(() =>
+            ExecutionProviderSelector.Choose(ExecutionProviderPreference.Cuda, WithCuda, FailsToLoad, () => missing));
+        var unexplained = ExecutionProviderSelector.Choose(ExecutionProviderPreference.Auto, WithCuda, FailsToLoad, () => null);
+
+        Assert.Equal("CUDA could not be started (InvalidOperationException: Failed to load shared library): libcublasLt.so.13 is missing",
+            auto.FallbackReason);
+        Assert.Contains(missing, cuda.Message);
+        Assert.Equal("CUDA could not be started (InvalidOperationException: Failed to load shared library)", unexplained.FallbackReason);
+    }
+
+    [Fact]
+    public void A_registered_provider_is_not_explained()
+    {
+        var explained = 0;
+
+        ExecutionProviderSelector.Choose(ExecutionProviderPreference.Auto, WithCuda, () => { }, () => $"{explained++}");
+
+        Assert.Equal(0, explained);
+    }
 }

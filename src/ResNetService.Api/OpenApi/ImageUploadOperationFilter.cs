@@ -1,4 +1,5 @@
 using Microsoft.OpenApi;
+using ResNetService.Api.Uploads;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace ResNetService.Api.OpenApi;
@@ -30,7 +31,9 @@ public sealed class ImageUploadOperationFilter : IOperationFilter
         };
         if (upload.RawBody)
         {
+            // The same raw bytes under either content type: the format is recognised from the bytes.
             content["image/*"] = new OpenApiMediaType { Schema = file };
+            content[ImageUploadReader.OctetStream] = new OpenApiMediaType { Schema = file };
         }
 
         operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };

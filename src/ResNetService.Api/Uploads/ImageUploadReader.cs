@@ -7,12 +7,14 @@ namespace ResNetService.Api.Uploads;
 
 /// <summary>
 /// Reads images out of a request, enforcing <see cref="UploadLimits"/>: one image as a multipart field or as the raw
-/// body with an <c>image/*</c> content type, or several as a multipart field. Every refusal is an <see cref="ApiProblemException"/>.
+/// body with an <c>image/*</c> or <c>application/octet-stream</c> content type, or several as a multipart field. The
+/// format is told from the bytes, never from the content type. Every refusal is an <see cref="ApiProblemException"/>.
 /// </summary>
 public sealed class ImageUploadReader(IOptions<UploadLimits> options)
 {
     public const string SingleField = "image";
     public const string BatchField = "images";
+    public const string OctetStream = "application/octet-stream";
 
     private UploadLimits Limits => options.Value;
 
@@ -26,7 +28,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
             return await ReadFileAsync(file, cancellationToken);
         }
 
-        if (IsImageContentType(request.ContentType))
+        if (IsRawImageContentType(request.ContentType))
         {
             return await ReadBodyAsync(request, cancellationToken);
         }
@@ -34,11 +36,11 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
         if (string.IsNullOrEmpty(request.ContentType) && request.ContentLength is null or 0)
         {
             throw new ApiProblemException(ProblemKinds.MissingImage,
-                $"The request is empty. Send an image as multipart field '{SingleField}' or as the raw body with an image/* content type.");
+                $"The request is empty. Send an image as multipart field '{SingleField}' or as the raw body with an image/* or {OctetStream} content type.");
         }
 
         throw new ApiProblemException(ProblemKinds.UnsupportedMediaType,
-            $"Content type '{request.ContentType}' is not accepted. Send multipart/form-data with field '{SingleField}', or the raw image with an image/* content type.");
+            $"Content type '{request.ContentType}' is not accepted. Send multipart/form-data with field '{SingleField}', or the raw image with an image/* or {OctetStream} content type.");
     }
 
     public async Task<IReadOnlyList<UploadedImage>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -149,7 +151,12 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
     private ApiProblemException TooLarge() =>
         new(ProblemKinds.RequestTooLarge, $"The request body exceeds the limit of {Limits.MaxRequestBytes} bytes.");
 
-    private static bool IsImageContentType(string? contentType) =>
+    /// <summary>
+    /// <c>image/*</c>, or <c>application/octet-stream</c>: what most HTTP clients send for a file when not told
+    /// otherwise. Either way the decoder tells the format from the bytes.
+    /// </summary>
+    private static bool IsRawImageContentType(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-        && mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase);
+        && (mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
+            || mediaType.MediaType.Equals(OctetStream, StringComparison.OrdinalIgnoreCase));
 }

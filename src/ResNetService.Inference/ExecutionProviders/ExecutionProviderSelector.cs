@@ -4,24 +4,27 @@ namespace ResNetService.Inference.ExecutionProviders;
 public sealed record ExecutionProviderChoice(string Provider, string? FallbackReason);
 
 /// <summary>
-/// Decides between CUDA and CPU. The inputs are injected (the providers this ONNX Runtime build offers, and the
-/// action that registers CUDA on the session options), so the decision can be tested without a GPU.
+/// Decides between CUDA and CPU. The inputs are injected (the providers this ONNX Runtime build offers, the action
+/// that registers CUDA on the session options, and what explains a failed registration), so the decision can be
+/// tested without a GPU.
 /// </summary>
 public static class ExecutionProviderSelector
 {
     public const string CudaProvider = "CUDAExecutionProvider";
     public const string CpuProvider = "CPUExecutionProvider";
 
+    /// <param name="explainCudaFailure">Says what is missing when registering CUDA failed (e.g. the CUDA library that
+    /// did not load), or null when it cannot tell; see <see cref="CudaLibraryProbe"/>.</param>
     /// <exception cref="ModelLoadException"><paramref name="preference"/> is Cuda and CUDA cannot be used.</exception>
-    public static ExecutionProviderChoice Choose(
-        ExecutionProviderPreference preference, IReadOnlyCollection<string> availableProviders, Action appendCuda)
+    public static ExecutionProviderChoice Choose(ExecutionProviderPreference preference,
+        IReadOnlyCollection<string> availableProviders, Action appendCuda, Func<string?>? explainCudaFailure = null)
     {
         if (preference == ExecutionProviderPreference.Cpu)
         {
             return new(CpuProvider, null);
         }
 
-        var reason = CudaUnavailableReason(availableProviders, appendCuda);
+        var reason = CudaUnavailableReason(availableProviders, appendCuda, explainCudaFailure);
         if (reason is null)
         {
             return new(CudaProvider, null);
@@ -36,7 +39,8 @@ public static class ExecutionProviderSelector
     }
 
     /// <summary>Null when CUDA was registered, else a sentence fragment saying why not.</summary>
-    private static string? CudaUnavailableReason(IReadOnlyCollection<string> availableProviders, Action appendCuda)
+    private static string? CudaUnavailableReason(
+        IReadOnlyCollection<string> availableProviders, Action appendCuda, Func<string?>? explainCudaFailure)
     {
         if (!availableProviders.Contains(CudaProvider))
         {
@@ -55,8 +59,10 @@ public static class ExecutionProviderSelector
         }
         catch (Exception e)
         {
-            // The GPU build throws here when there is no GPU, no driver, or CUDA/cuDNN libraries are missing.
-            return $"CUDA could not be started ({e.GetType().Name}: {e.Message})";
+            // The GPU build throws here when there is no GPU, no driver, or CUDA/cuDNN libraries are missing; for a
+            // missing library its message does not say which one, so the explanation is added.
+            var reason = $"CUDA could not be started ({e.GetType().Name}: {e.Message})";
+            return explainCudaFailure?.Invoke() is { } explanation ? $"{reason}: {explanation}" : reason;
         }
     }
 }

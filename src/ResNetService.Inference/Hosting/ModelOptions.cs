@@ -21,7 +21,8 @@ public sealed class ModelOptions
 
     /// <summary>
     /// ImageNet's 1000 class names, one per line, used as the default labels of a 1000-class model without labels.
-    /// When unset, <c>imagenet-labels.txt</c> beside the model is used if present.
+    /// When unset, <c>imagenet-labels.txt</c> beside the model is used if present, else the service's own
+    /// <c>models/imagenet-labels.txt</c> (see <see cref="ModelSettingsResolver.ShippedImageNetLabelsPath"/>).
     /// </summary>
     public string? ImageNetLabelsPath { get; set; }
 

@@ -13,6 +13,12 @@ public sealed class ModelSettingsResolver(
     IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> sidecar, ModelLoadSettings loadSettings)
 {
     public const string ImageNetLabelsFileName = "imagenet-labels.txt";
+
+    /// <summary>
+    /// ImageNet's names as the service ships them: <c>models/imagenet-labels.txt</c> beside the service's own files
+    /// (the Api project copies the repository's models/ there), wherever the served model itself lives.
+    /// </summary>
+    public static string ShippedImageNetLabelsPath { get; } = Path.Combine(AppContext.BaseDirectory, "models", ImageNetLabelsFileName);
     private const int ImageNetClasses = 1000;
 
     private readonly Dictionary<string, SettingSource> _sources = new();
@@ -138,8 +144,9 @@ public sealed class ModelSettingsResolver(
             return configured;
         }
 
+        // A model folder's own list first (as before), then the service's: a model outside models/ gets names too.
         var besideModel = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", ImageNetLabelsFileName);
-        return File.Exists(besideModel) ? besideModel : null;
+        return new[] { besideModel, ShippedImageNetLabelsPath }.FirstOrDefault(File.Exists);
     }
 
     private static string[] ReadLabelsFile(string path, string setting)

@@ -67,7 +67,8 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var provider = ExecutionProviderSelector.Choose(
             settings.ExecutionProvider,
             availableProviders ?? OrtEnv.Instance().GetAvailableProviders(),
-            () => sessionOptions.AppendExecutionProvider_CUDA(settings.DeviceId));
+            () => sessionOptions.AppendExecutionProvider_CUDA(settings.DeviceId),
+            CudaLibraryProbe.Explain);
         if (provider.FallbackReason is { } reason)
         {
             logger.LogWarning("Running on the CPU: {Reason}", reason);

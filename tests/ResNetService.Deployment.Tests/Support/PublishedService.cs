@@ -15,8 +15,9 @@ namespace ResNetService.Deployment.Tests.Support;
 /// command, from a copy of the build context only (what .dockerignore lets in), into a temp folder (the image's
 /// /app), a random-weight model at the image's default model path, started
 /// with the Dockerfile's ENTRYPOINT, working directory and ENV, except that it listens on 127.0.0.1 and a free port.
+/// A subclass publishes another flavor (the Dockerfile's FLAVOR build argument) the same way.
 /// </summary>
-public sealed class PublishedService : IAsyncLifetime
+public class PublishedService : IAsyncLifetime
 {
     /// <summary>The publish command of the Dockerfile's build stage, as the test runs it (output folder aside).</summary>
     public static readonly string[] PublishArguments =
@@ -28,7 +29,23 @@ public sealed class PublishedService : IAsyncLifetime
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
+
+    public PublishedService()
+        : this("cpu", new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="flavor">The Dockerfile's FLAVOR: <c>cpu</c> or <c>gpu</c>.</param>
+    /// <param name="settings">Environment set on top of the image's, as <c>docker run -e</c> would.</param>
+    protected PublishedService(string flavor, IReadOnlyDictionary<string, string> settings)
+    {
+        Flavor = flavor;
+        _settings = settings;
+    }
+
+    public string Flavor { get; }
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("resnet-deployment-tests-").FullName;
 
@@ -41,9 +58,9 @@ public sealed class PublishedService : IAsyncLifetime
 
     public DockerfileModel Dockerfile { get; } = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
 
-    /// <summary>The container's environment for FLAVOR=cpu, as the Dockerfile sets it.</summary>
+    /// <summary>The container's environment for this FLAVOR, as the Dockerfile sets it.</summary>
     public IReadOnlyDictionary<string, string> ImageEnvironment =>
-        Dockerfile.Environment("service", new Dictionary<string, string> { ["FLAVOR"] = "cpu" });
+        Dockerfile.Environment("service", new Dictionary<string, string> { ["FLAVOR"] = Flavor });
 
     /// <summary>Everything the service printed so far (for failure messages).</summary>
     public string Output
@@ -64,8 +81,10 @@ public sealed class PublishedService : IAsyncLifetime
         // running could hold this test run's output pipes open.
         var context = Path.Combine(Folder, "context");
         BuildContext.CopyTo(context);
+        // The Dockerfile's switch: FLAVOR=gpu publishes with -p:OnnxRuntimeGpu=true.
+        var gpu = Flavor == "gpu" ? "true" : "false";
         var publish = Tool.Run(
-            Tool.DotNet, [.. PublishArguments, AppFolder, "-p:OnnxRuntimeGpu=false", "--disable-build-servers"],
+            Tool.DotNet, [.. PublishArguments, AppFolder, $"-p:OnnxRuntimeGpu={gpu}", "--disable-build-servers"],
             workingDirectory: context, timeout: TimeSpan.FromMinutes(8));
         Assert.True(publish.ExitCode == 0, $"dotnet publish failed: {publish}");
 
@@ -103,6 +122,21 @@ public sealed class PublishedService : IAsyncLifetime
     public ToolResult RunApp(IEnumerable<string> arguments) =>
         Tool.Run(Tool.DotNet, arguments, workingDirectory: AppFolder, environment: ImageEnvironment, timeout: TimeSpan.FromSeconds(60));
 
+    /// <summary>
+    /// Starts a second instance as the ENTRYPOINT does, with <paramref name="settings"/> on top of the image's
+    /// environment, on another free port, and waits for it to exit (for settings that must stop the start).
+    /// </summary>
+    public ToolResult RunEntrypointUntilExit(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        var environment = new Dictionary<string, string>(ImageEnvironment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}" };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        return Tool.Run(Tool.DotNet, Entrypoint().Skip(1), workingDirectory: AppFolder, environment: environment, timeout: timeout);
+    }
+
     private void WriteDefaultModel()
     {
         var modelPath = Path.Combine(AppFolder, ImageEnvironment["Model__Path"]);
@@ -122,8 +156,7 @@ public sealed class PublishedService : IAsyncLifetime
 
     private void Start(Uri address)
     {
-        var entrypoint = DockerInstruction.ExecForm(Dockerfile.InStage("service", "ENTRYPOINT").Single().Arguments);
-        Assert.Equal("dotnet", entrypoint[0]);
+        var entrypoint = Entrypoint();
         var start = new ProcessStartInfo(Tool.DotNet)
         {
             WorkingDirectory = AppFolder, // The image's WORKDIR: relative model paths resolve from here.
@@ -140,6 +173,11 @@ public sealed class PublishedService : IAsyncLifetime
             start.Environment[name] = value;
         }
 
+        foreach (var (name, value) in _settings)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         _process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
@@ -147,6 +185,13 @@ public sealed class PublishedService : IAsyncLifetime
         _process.ErrorDataReceived += (_, line) => Append(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    private string[] Entrypoint()
+    {
+        var entrypoint = DockerInstruction.ExecForm(Dockerfile.InStage("service", "ENTRYPOINT").Single().Arguments);
+        Assert.Equal("dotnet", entrypoint[0]);
+        return entrypoint;
     }
 
     private void Append(string? line)

@@ -21,10 +21,26 @@ public static class BenchmarkProgram
             var model = BenchmarkInputs.WriteModel(folder, FindLabels());
             var jpegs = BenchmarkInputs.Jpegs(batch);
 
+            // Two more models in a repository (links to the same file), to show that loaded models share the cores
+            // without slowing one another down. The service's sessions share ONNX Runtime's global thread pools when
+            // the environment is created before anything else starts ONNX Runtime: here, before the baseline below.
+            var repository = Path.Combine(folder, "repository");
+            foreach (var name in new[] { "a", "b" })
+            {
+                Directory.CreateDirectory(Path.Combine(repository, name, "1"));
+                File.CreateSymbolicLink(Path.Combine(repository, name, "1", "model.onnx"), model);
+            }
+
+            // --per-session-pools: the comparison, ONNX Runtime started first (by the baseline) as it is by default.
+            var shared = !args.Contains("--per-session-pools") && ResNetService.Inference.Model.OrtEnvironment.UseSharedThreadPools(null, null);
+            Console.WriteLine($"Service sessions share global thread pools: {shared}");
+
             using var onnxRuntime = new OrtBaseline(model, batch, clients);
             await using var service = new LoopbackService(new Dictionary<string, string?>
             {
                 ["Model:Path"] = model,
+                ["ModelRepository:Root"] = repository,
+                ["ModelRepository:PollInterval"] = "00:00:00",
                 ["Batching:MaxBatchSize"] = batch.ToString(),
                 ["Batching:MaxBatchDelay"] = "00:00:00.002",
                 ["Batching:QueueCapacity"] = (4 * batch).ToString(),
@@ -38,8 +54,10 @@ public static class BenchmarkProgram
             using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromMinutes(5) };
             Console.WriteLine($"Service listening on {service.Address}");
             var client = new ServiceClient(http);
+            await client.WaitUntilReadyAsync();
             await client.BatchAsync(jpegs); // Warm-up of the HTTP path.
             await client.ConcurrentAsync(jpegs, clients, round: 0);
+            await client.ConcurrentAsync(jpegs, clients, round: 0, "/models/a/classify", "/models/b/classify");
             var modelName = Path.GetFileNameWithoutExtension(model);
             var v2 = new V2Requests(onnxRuntime.InputName, onnxRuntime.Tensor(batch), batch);
             await client.V2InferAsync(modelName, v2.JsonContent());
@@ -51,6 +69,8 @@ public static class BenchmarkProgram
             var v2Binary = new Measurement($"Service V2 infer binary, FP32 [{batch},3,224,224] ({v2.BinaryBytes / 1e6:0.0} MB)");
             var ortClients = new Measurement($"ONNX Runtime Run, batch {clients} (ready tensor)");
             var serviceClients = new Measurement($"Service POST /classify, {clients} concurrent clients");
+            var oneModel = new Measurement($"One repository model, {clients / 2} concurrent clients");
+            var twoModels = new Measurement($"Two repository models at once, {clients / 2} clients each");
 
             // Rounds interleave the scenarios, so that load from elsewhere on a shared machine hits all of them alike.
             for (var round = 0; round < iterations; round++)
@@ -67,11 +87,15 @@ public static class BenchmarkProgram
                 ortClients.Add(clients, run, [run]);
                 var (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round);
                 serviceClients.Add(clients, elapsed, latencies);
+                (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients / 2, round, "/models/a/classify");
+                oneModel.Add(clients / 2, elapsed, latencies);
+                (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round, "/models/a/classify", "/models/b/classify");
+                twoModels.Add(clients, elapsed, latencies);
                 Console.WriteLine($"round {round + 1}/{iterations} done");
             }
 
             Console.WriteLine();
-            foreach (var measurement in new[] { ortBatch, serviceBatch, v2Json, v2Binary, ortClients, serviceClients })
+            foreach (var measurement in new[] { ortBatch, serviceBatch, v2Json, v2Binary, ortClients, serviceClients, oneModel, twoModels })
             {
                 Console.WriteLine(measurement);
             }
@@ -81,6 +105,9 @@ public static class BenchmarkProgram
             Console.WriteLine($"Batch {batch}: V2 JSON / ONNX Runtime Run = {v2Json.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"Batch {batch}: V2 binary / ONNX Runtime Run = {v2Binary.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"{clients} clients: service / one batch-{clients} Run = {serviceClients.ImagesPerSecond / ortClients.ImagesPerSecond:P0} of the images/s");
+            // The same batches either way (clients / 2 per model): on CPU-bound cores, a ratio near 100 % means the two
+            // models' runs take turns on the shared pools instead of fighting over the cores.
+            Console.WriteLine($"Two models at once ({clients / 2} clients each) / one model ({clients / 2} clients) = {twoModels.ImagesPerSecond / oneModel.ImagesPerSecond:P0} of the images/s");
         }
         finally
         {

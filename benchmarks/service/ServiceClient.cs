@@ -24,18 +24,20 @@ public sealed class ServiceClient(HttpClient http)
     }
 
     /// <summary>
-    /// <paramref name="clients"/> callers post one image each to /classify at the same moment: the latency of each
-    /// and the time until the last answer.
+    /// <paramref name="clients"/> callers post one image each to /classify (or, in turn, to the routes given) at the
+    /// same moment: the latency of each and the time until the last answer.
     /// </summary>
-    public async Task<(IReadOnlyList<TimeSpan> Latencies, TimeSpan Elapsed)> ConcurrentAsync(byte[][] jpegs, int clients, int round)
+    public async Task<(IReadOnlyList<TimeSpan> Latencies, TimeSpan Elapsed)> ConcurrentAsync(
+        byte[][] jpegs, int clients, int round, params string[] routes)
     {
+        routes = routes.Length == 0 ? ["/classify"] : routes;
         var started = Stopwatch.GetTimestamp();
         var latencies = await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
             using var content = new ByteArrayContent(jpegs[(client + round * clients) % jpegs.Length]);
             content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
             var sent = Stopwatch.GetTimestamp();
-            using var response = await http.PostAsync("/classify?top=5", content);
+            using var response = await http.PostAsync($"{routes[client % routes.Length]}?top=5", content);
             await EnsureAsync(response);
             return Stopwatch.GetElapsedTime(sent);
         })));
@@ -50,6 +52,23 @@ public sealed class ServiceClient(HttpClient http)
         await EnsureAsync(response);
         await response.Content.ReadAsByteArrayAsync();
         return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Waits (bounded) until /health/ready answers 200: the repository's models load after the service starts.</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            using var response = await http.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The service was not ready within two minutes.");
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response)

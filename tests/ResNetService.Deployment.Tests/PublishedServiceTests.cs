@@ -31,6 +31,13 @@ public sealed class PublishedServiceTests(PublishedService service) : IClassFixt
     }
 
     [Fact]
+    public void The_service_process_creates_onnx_runtime_with_thread_pools_its_sessions_share()
+    {
+        Assert.Contains("ONNX Runtime sessions share global thread pools", service.Output);
+        Assert.DoesNotContain("each session keeps its own thread pools", service.Output);
+    }
+
+    [Fact]
     public void The_image_health_check_passes_against_the_ready_service()
     {
         var check = HealthCheckCommand();

@@ -25,6 +25,10 @@ public sealed class ModelLoaderService(
         var options = modelOptions.Value;
         var batching = batchingOptions.Value;
         var logger = loggerFactory.CreateLogger<OnnxModel>();
+        var shared = OrtEnvironment.UseSharedThreadPools(options.IntraOpThreads, options.InterOpThreads);
+        logger.LogInformation(shared
+            ? "ONNX Runtime sessions share global thread pools (Model:IntraOpThreads, Model:InterOpThreads)"
+            : "ONNX Runtime was started before the service: each session keeps its own thread pools");
         logger.LogInformation("Loading model {Path} (execution provider {Preference})", options.Path, options.ExecutionProvider);
         // Loading is synchronous native work; keep it off the thread that starts the host.
         var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger), cancellationToken);

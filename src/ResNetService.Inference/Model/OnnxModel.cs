@@ -21,11 +21,13 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     private readonly string[] _outputNames;
     private readonly int? _fixedBatchSize;
     private readonly int _imageSize;
+    private readonly bool _takesCpuTurns;
     private float[]? _paddedChunk;
 
-    private OnnxModel(InferenceSession session, string inputName, string outputName, int? fixedBatchSize, int imageSize)
+    private OnnxModel(InferenceSession session, string inputName, string outputName, int? fixedBatchSize, int imageSize, bool takesCpuTurns)
     {
         _session = session;
+        _takesCpuTurns = takesCpuTurns;
         _inputNames = [inputName];
         _outputNames = [outputName];
         _fixedBatchSize = fixedBatchSize;
@@ -54,14 +56,21 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         var loadClock = Stopwatch.StartNew();
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (settings.IntraOpThreads is { } intra)
+        if (OrtEnvironment.SharedThreadPools)
         {
-            sessionOptions.IntraOpNumThreads = intra;
+            sessionOptions.DisablePerSessionThreads(); // The thread counts were given to the shared pools.
         }
-
-        if (settings.InterOpThreads is { } inter)
+        else
         {
-            sessionOptions.InterOpNumThreads = inter;
+            if (settings.IntraOpThreads is { } intra)
+            {
+                sessionOptions.IntraOpNumThreads = intra;
+            }
+
+            if (settings.InterOpThreads is { } inter)
+            {
+                sessionOptions.InterOpNumThreads = inter;
+            }
         }
 
         var provider = ExecutionProviderSelector.Choose(
@@ -120,7 +129,9 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var metadata = session.ModelMetadata.CustomMetadataMap;
         var resolver = new ModelSettingsResolver(metadata, ModelSettingsResolver.ReadSidecar(path), settings);
         var preprocessing = resolver.ResolvePreprocessing(fixedImageSize);
-        var model = new OnnxModel(session, inputName, outputName, fixedBatchSize, preprocessing.ImageSize);
+        // On the CPU with the shared pools, runs of all models take turns (see OrtEnvironment.TakeCpuTurn).
+        var takesCpuTurns = OrtEnvironment.SharedThreadPools && provider.Provider == ExecutionProviderSelector.CpuProvider;
+        var model = new OnnxModel(session, inputName, outputName, fixedBatchSize, preprocessing.ImageSize, takesCpuTurns);
         var loadTime = loadClock.Elapsed;
 
         // Warm-up: one real batch, which also tells the class count when the output shape leaves it open.
@@ -214,6 +225,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     {
         var shape = new long[] { rows, 3, _imageSize, _imageSize };
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(rows * 3 * _imageSize * _imageSize)], shape);
+        using var turn = _takesCpuTurns ? OrtEnvironment.TakeCpuTurn() : null;
         using var results = _session.Run(_runOptions, _inputNames, [tensor], _outputNames);
         return results[0].GetTensorDataAsSpan<float>().ToArray();
     }

@@ -21,6 +21,7 @@ public sealed class ModelRepositoryOptions
     /// <summary>
     /// How long a model file must have been left unwritten before it is loaded, so that a file still being copied is
     /// not taken for a corrupt one. Copying elsewhere on the same disk and renaming into place is safe at any setting.
+    /// Without polling (<see cref="PollInterval"/> zero) files are loaded as they are at start.
     /// </summary>
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -168,8 +168,12 @@ public sealed class RepositorySynchronizer(
         }
     }
 
-    /// <summary>A file written within the settle time may still be being copied: it waits for a later pass.</summary>
-    private bool Settled(FileFingerprint file) => _time.GetUtcNow().UtcDateTime - file.LastWriteUtc >= options.SettleTime;
+    /// <summary>
+    /// A file written within the settle time may still be being copied: it waits for a later pass. Without polling
+    /// there is no later pass, so every file is taken as it is.
+    /// </summary>
+    private bool Settled(FileFingerprint file) =>
+        options.PollInterval <= TimeSpan.Zero || _time.GetUtcNow().UtcDateTime - file.LastWriteUtc >= options.SettleTime;
 
     private async Task LoadAsync(ServedModel model, ServedVersion version, ModelFolderConfig config, string folder, CancellationToken cancellationToken)
     {

@@ -124,6 +124,29 @@ public sealed partial class ComposeTests
         Assert.Contains("proxy_pass http://" + UpstreamName().Match(nginx).Groups["name"].Value + ";", nginx);
     }
 
+    [Fact]
+    public void The_repository_override_mounts_a_model_repository_into_every_api_service()
+    {
+        var repository = Directory.CreateTempSubdirectory("resnet-repository-").FullName;
+        var result = Tool.Run(
+            ValidatorTools.DockerCompose,
+            ["-f", ComposeFile, "-f", Repository.PathOf("docker/compose.repository.yml"), "--profile", "gpu", "--profile", "scale", "config"],
+            environment: new Dictionary<string, string> { ["MODEL_REPOSITORY"] = repository });
+        Assert.True(result.ExitCode == 0, $"docker-compose config: {result}");
+        var config = YamlDocuments.Load(result.Output);
+
+        foreach (var name in new[] { "api", "api-gpu", "replica" })
+        {
+            var service = Service(config, name);
+            var environment = service.Map("environment").Strings();
+            Assert.Equal("/app/repository", environment["ModelRepository__Root"]);
+            Assert.Equal(Service(Config(), name).Map("environment").Strings()["Model__Path"], environment["Model__Path"]); // kept
+            var volumes = service.List("volumes").Select(v => v.ToString()).ToList();
+            Assert.Contains($"{repository}:/app/repository:ro", volumes);
+            Assert.Contains(volumes, v => v.EndsWith(":/app/models:ro", StringComparison.Ordinal)); // the default model's mount stays
+        }
+    }
+
     private string ExposedPort => _dockerfile.InStage("service", "EXPOSE").Single().Arguments;
 
     /// <summary>The file resolved with the default variables (resolved once: docker-compose takes a second or two).</summary>

@@ -24,7 +24,12 @@ public static class ModelEndpoints
         var models = routes.MapGroup("/models").WithTags("Models");
         models.MapGet("", ListModels)
             .WithName("ListModels")
-            .WithSummary("List every model of the repository, its versions and their states");
+            .WithSummary("List every model of the repository, its versions and their states")
+            .WithDescription(
+                "The default model (Model:Path) and the models of the folder ModelRepository:Root, laid out as " +
+                "<name>/<version>/model.onnx. The folder is read again every ModelRepository:PollInterval: new models " +
+                "and versions load, changed files reload (the old session finishes its requests), removed ones unload. " +
+                "A version's state is loading, ready, unavailable (with the reason) or not-loaded (version policy).");
         models.MapGet("/{name}", GetRepositoryModel)
             .WithName("GetRepositoryModel")
             .WithSummary("Describe a model: its versions, and the one that serves requests without a version")

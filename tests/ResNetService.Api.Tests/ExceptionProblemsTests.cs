@@ -31,6 +31,15 @@ public sealed class ExceptionProblemsTests
     }
 
     [Fact]
+    public void Only_the_multipart_readers_end_of_stream_is_a_truncated_body()
+    {
+        Assert.True(ExceptionProblems.IsTruncatedBody(new IOException("Unexpected end of Stream, the content may have already been read by another component. ")));
+        Assert.True(ExceptionProblems.IsTruncatedBody(new IOException("Unexpected end of Stream.")));
+        Assert.False(ExceptionProblems.IsTruncatedBody(new IOException("No space left on device")));
+        Assert.False(ExceptionProblems.IsTruncatedBody(new FileNotFoundException("Unexpected end of Stream")));
+    }
+
+    [Fact]
     public void An_unexpected_exception_tells_the_client_nothing_of_its_message()
     {
         var problem = ExceptionProblems.Describe(new InvalidOperationException("connection string=secret"));

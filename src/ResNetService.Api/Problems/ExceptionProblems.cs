@@ -36,6 +36,15 @@ public static class ExceptionProblems
     public static bool IsFormLimit(InvalidDataException exception) =>
         exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The multipart reader reports a body that ends before its closing boundary (a part's headers and then nothing,
+    /// a file cut short, no closing boundary) as a plain IOException "Unexpected end of Stream". Any other IOException
+    /// (a temporary file that cannot be written, say) stays the service's own fault.
+    /// </summary>
+    public static bool IsTruncatedBody(IOException exception) =>
+        exception.GetType() == typeof(IOException)
+        && exception.Message.StartsWith("Unexpected end of Stream", StringComparison.OrdinalIgnoreCase);
+
     public static ProblemKind Kind(ImageProblem problem) => problem switch
     {
         ImageProblem.NotAnImage or ImageProblem.Corrupt => ProblemKinds.NotAnImage,

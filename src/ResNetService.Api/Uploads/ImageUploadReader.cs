@@ -96,6 +96,16 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
         {
             throw new ApiProblemException(ProblemKinds.MissingImage, "The multipart body is malformed.");
         }
+        catch (IOException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body: nobody is left to answer, and it is no fault of the service.
+            throw new OperationCanceledException(request.HttpContext.RequestAborted);
+        }
+        catch (IOException exception) when (ExceptionProblems.IsTruncatedBody(exception))
+        {
+            throw new ApiProblemException(ProblemKinds.MissingImage,
+                "The multipart body is malformed: it ends before its closing boundary.");
+        }
     }
 
     private static async Task<UploadedImage> ReadFileAsync(IFormFile file, CancellationToken cancellationToken)

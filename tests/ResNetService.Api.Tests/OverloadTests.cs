@@ -1,6 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Support;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace ResNetService.Api.Tests;
 
@@ -14,7 +19,8 @@ public sealed class OverloadTests(ServiceFixture fixture)
     public async Task Requests_beyond_a_full_queue_get_503_with_retry_after_and_the_others_their_answers()
     {
         // One waiting image at most, one image per model run: concurrent requests overflow the queue at once.
-        await using var factory = new ServiceFactory(fixture.Model.Path, new Dictionary<string, string?>
+        var sink = new RecordingSink();
+        await using var factory = new RecordingServiceFactory(sink, fixture.Model.Path, new Dictionary<string, string?>
         {
             ["Batching:QueueCapacity"] = "1",
             ["Batching:MaxBatchSize"] = "1",
@@ -41,6 +47,9 @@ public sealed class OverloadTests(ServiceFixture fixture)
             var overloaded = responses.First(IsOverloaded);
             Assert.Equal(TimeSpan.FromSeconds(3), overloaded.Headers.RetryAfter?.Delta);
             Assert.Equal(ProblemKinds.Overloaded.Type, (await overloaded.ReadProblemAsync()).Type);
+
+            // Expected under load: no line at the default levels (the test host logs Warning and above).
+            Assert.DoesNotContain(sink.Events, e => e.Properties.TryGetValue("StatusCode", out var code) && code.ToString() == "503");
         }
         finally
         {
@@ -55,6 +64,25 @@ public sealed class OverloadTests(ServiceFixture fixture)
         foreach (var response in responses)
         {
             response.Dispose();
+        }
+    }
+
+    private sealed class RecordingSink : ILogEventSink
+    {
+        private readonly ConcurrentQueue<LogEvent> _events = new();
+
+        public IReadOnlyCollection<LogEvent> Events => _events;
+
+        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+    }
+
+    private sealed class RecordingServiceFactory(ILogEventSink sink, string modelPath, IReadOnlyDictionary<string, string?> overrides)
+        : ServiceFactory(modelPath, overrides)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton(sink));
         }
     }
 }

@@ -1,3 +1,4 @@
+using ResNetService.Api.Problems;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -42,11 +43,18 @@ public static class LoggingSetup
                 "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms (request {RequestId})";
             options.EnrichDiagnosticContext = (diagnostics, httpContext) =>
                 diagnostics.Set("RequestId", httpContext.TraceIdentifier);
-            // Probes hit the health endpoints every few seconds: keep them out of the default log level.
-            options.GetLevel = (httpContext, _, exception) =>
-                exception is not null || httpContext.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : httpContext.Request.Path.StartsWithSegments("/health") || httpContext.Request.Path.StartsWithSegments("/v2/health")
-                    ? LogEventLevel.Debug
-                : LogEventLevel.Information;
+            options.GetLevel = RequestLevel;
         });
+
+    /// <summary>
+    /// The level of a request's line: Error for an exception or a 5xx, except a 503 for overload or a model not ready
+    /// (expected under load: Debug, see <see cref="ExpectedUnavailability"/>); Debug for the health endpoints, which
+    /// probes hit every few seconds; Information for the rest.
+    /// </summary>
+    public static LogEventLevel RequestLevel(HttpContext httpContext, double elapsedMs, Exception? exception) =>
+        exception is null && ExpectedUnavailability.IsMarked(httpContext) ? LogEventLevel.Debug
+        : exception is not null || httpContext.Response.StatusCode >= 500 ? LogEventLevel.Error
+        : httpContext.Request.Path.StartsWithSegments("/health") || httpContext.Request.Path.StartsWithSegments("/v2/health")
+            ? LogEventLevel.Debug
+        : LogEventLevel.Information;
 }

@@ -35,9 +35,22 @@ public static class ProblemDetailsSetup
         return problem;
     }
 
-    public static void LogProblem(ILogger logger, HttpContext httpContext, ProblemDetails problem) =>
-        logger.LogWarning(
+    /// <summary>
+    /// Logs a problem as a warning, except overload and not-ready (expected under load, see
+    /// <see cref="ExpectedUnavailability"/>): those at Debug, and the request is marked for request logging.
+    /// </summary>
+    public static void LogProblem(ILogger logger, HttpContext httpContext, ProblemDetails problem)
+    {
+        var level = LogLevel.Warning;
+        if (ExpectedUnavailability.IsExpected(problem.Type))
+        {
+            ExpectedUnavailability.Mark(httpContext);
+            level = LogLevel.Debug;
+        }
+
+        logger.Log(level,
             "Request {RequestId} {RequestMethod} {RequestPath} answered {StatusCode} {ProblemType}: {ProblemDetail}",
             httpContext.TraceIdentifier, httpContext.Request.Method, httpContext.Request.Path,
             problem.Status, problem.Type, problem.Detail);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ResNetService.Api.Problems;
 using ResNetService.Inference;
 
 namespace ResNetService.Api.V2;
@@ -57,7 +58,15 @@ public static class V2Errors
         }
         else
         {
-            logger.LogWarning("Request {RequestId} {RequestMethod} {RequestPath} answered {StatusCode}: {Error}",
+            // Overload and not-ready are expected under load: Debug, and request logging is told (ExpectedUnavailability).
+            var expected = exception is OverloadedException or ModelNotReadyException;
+            if (expected)
+            {
+                ExpectedUnavailability.Mark(httpContext);
+            }
+
+            logger.Log(expected ? LogLevel.Debug : LogLevel.Warning,
+                "Request {RequestId} {RequestMethod} {RequestPath} answered {StatusCode}: {Error}",
                 httpContext.TraceIdentifier, httpContext.Request.Method, httpContext.Request.Path, status, message);
         }
 

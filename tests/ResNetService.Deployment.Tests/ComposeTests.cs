@@ -128,6 +128,7 @@ public sealed partial class ComposeTests
     public void The_repository_override_mounts_a_model_repository_into_every_api_service()
     {
         var repository = Directory.CreateTempSubdirectory("resnet-repository-").FullName;
+        Directory.Delete(repository); // Only its name is needed: docker-compose config does not look at the folder.
         var result = Tool.Run(
             ValidatorTools.DockerCompose,
             ["-f", ComposeFile, "-f", Repository.PathOf("docker/compose.repository.yml"), "--profile", "gpu", "--profile", "scale", "config"],

@@ -13,39 +13,32 @@ namespace ResNetService.Api.Tests.Repository;
 /// </summary>
 public sealed class BrokenRepositoryTests : IAsyncLifetime
 {
-    private readonly TestModel _defaultModel = new();
-    private readonly TestRepository _repository = new();
-    private ServiceFactory _factory = null!;
-    private HttpClient _client = null!;
+    private readonly RepositoryService _service = new();
+
+    private HttpClient Client => _service.Client;
 
     public async Task InitializeAsync()
     {
-        _repository.AddVersion("good", 1, 3, ["a", "b", "c"]);
-        _repository.Write("corrupt/1/model.onnx", "these bytes are not an ONNX model");
-        _repository.AddVersion("misconfigured", 1, 3, ["a", "b", "c"]);
-        _repository.Write("misconfigured/config.json", """{ "versionPolicy": { "kind": "latest", "latest": 0 } }""");
-        _factory = new ServiceFactory(_defaultModel.Path, new Dictionary<string, string?> { ["ModelRepository:Root"] = _repository.Root });
-        _client = _factory.CreateClient();
+        var repository = _service.Repository;
+        repository.AddVersion("good", 1, 3, ["a", "b", "c"]);
+        repository.Write("corrupt/1/model.onnx", "these bytes are not an ONNX model");
+        repository.AddVersion("misconfigured", 1, 3, ["a", "b", "c"]);
+        repository.Write("misconfigured/config.json", """{ "versionPolicy": { "kind": "latest", "latest": 0 } }""");
+        _service.Start();
         // Done loading: all three listed and no version still loading (readiness itself never comes).
-        await WaitUntilAsync(async () =>
+        await RepositoryService.WaitUntilAsync(async () =>
         {
-            var models = (await _client.GetFromJsonAsync<RepositoryResponse>("/models", Requests.Json))!.Models;
+            var models = (await Client.GetFromJsonAsync<RepositoryResponse>("/models", Requests.Json))!.Models;
             return models.Count == 4 && models.SelectMany(m => m.Versions).All(v => v.State != "loading");
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        _repository.Dispose();
-        _defaultModel.Dispose();
-    }
+    public async Task DisposeAsync() => await _service.DisposeAsync();
 
     [Fact]
     public async Task Readiness_is_false_and_names_the_models_that_cannot_serve()
     {
-        using var response = await _client.GetAsync("/health/ready");
+        using var response = await Client.GetAsync("/health/ready");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -58,8 +51,8 @@ public sealed class BrokenRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task The_listing_says_why_and_the_good_model_serves()
     {
-        var repository = (await _client.GetFromJsonAsync<RepositoryResponse>("/models", Requests.Json))!;
-        using var good = await _client.PostAsync("/models/good/classify", Requests.RawBody(TestImages.Png(1)));
+        var repository = (await Client.GetFromJsonAsync<RepositoryResponse>("/models", Requests.Json))!;
+        using var good = await Client.PostAsync("/models/good/classify", Requests.RawBody(TestImages.Png(1)));
 
         Assert.False(repository.Ready);
         Assert.Contains("ONNX Runtime cannot load", repository.Models.Single(m => m.Name == "corrupt").Versions[0].Reason);
@@ -72,24 +65,9 @@ public sealed class BrokenRepositoryTests : IAsyncLifetime
     [InlineData("/models/misconfigured/classify")]
     public async Task A_model_that_cannot_serve_answers_503_not_ready(string path)
     {
-        using var response = await _client.PostAsync(path, Requests.RawBody(TestImages.Png(2)));
+        using var response = await Client.PostAsync(path, Requests.RawBody(TestImages.Png(2)));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(ProblemKinds.NotReady.Type, (await response.ReadProblemAsync()).Type);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The repository was not loaded within a minute.");
     }
 }

@@ -14,52 +14,45 @@ namespace ResNetService.Api.Tests.Repository;
 public sealed class HotReloadTests : IAsyncLifetime
 {
     private static readonly string[] Labels = ["left", "middle", "right"];
-    private readonly TestModel _defaultModel = new();
-    private readonly TestRepository _repository = new();
+    private readonly RepositoryService _service = new();
     private readonly byte[] _image = TestImages.Png(7);
-    private ServiceFactory _factory = null!;
-    private HttpClient _client = null!;
+
+    private TestRepository Repository => _service.Repository;
+
+    private HttpClient Client => _service.Client;
 
     public async Task InitializeAsync()
     {
-        _repository.AddVersion("live", 1, Labels.Length, Labels, seed: 1);
-        _factory = new ServiceFactory(_defaultModel.Path, new Dictionary<string, string?>
+        Repository.AddVersion("live", 1, Labels.Length, Labels, seed: 1);
+        _service.Start(new Dictionary<string, string?>
         {
-            ["ModelRepository:Root"] = _repository.Root,
             ["ModelRepository:PollInterval"] = "00:00:00.2",
             ["ModelRepository:SettleTime"] = "00:00:00.3",
         });
-        await _factory.WaitUntilReadyAsync();
-        _client = _factory.CreateClient();
+        await _service.Factory.WaitUntilReadyAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        _repository.Dispose();
-        _defaultModel.Dispose();
-    }
+    public async Task DisposeAsync() => await _service.DisposeAsync();
 
     [Fact]
     public async Task Reloads_under_concurrent_load_fail_no_request_and_switch_the_answers()
     {
         var first = await AnswerAsync("/models/live/classify");
-        using var load = new ConcurrentLoad(_client, "/models/live/classify", _image, clients: 4);
+        using var load = new ConcurrentLoad(Client, "/models/live/classify", _image, clients: 4);
 
         // 1. The file of version 1 is replaced: version 1 answers with the new weights.
-        _repository.ReplaceVersion("live", 1, Labels.Length, Labels, seed: 2);
+        Repository.ReplaceVersion("live", 1, Labels.Length, Labels, seed: 2);
         var second = await WaitForNewAnswerAsync("/models/live/classify", first);
 
         // 2. Version 2 arrives: the latest-one policy serves it and unloads version 1.
-        _repository.AddVersion("live", 2, Labels.Length, Labels, seed: 3);
+        Repository.AddVersion("live", 2, Labels.Length, Labels, seed: 3);
         var third = await WaitForNewAnswerAsync("/models/live/classify", second);
-        await WaitUntilAsync(async () => await StateAsync("live", 1) == "not-loaded");
+        await RepositoryService.WaitUntilAsync(async () => await StateAsync("live", 1) == "not-loaded");
 
         // 3. A corrupt file over version 2 is refused; the session already loaded keeps answering.
-        _repository.Write(".staging-corrupt", "not an ONNX model");
-        File.Move(Path.Combine(_repository.Root, ".staging-corrupt"), Path.Combine(_repository.Root, "live", "2", "model.onnx"), overwrite: true);
-        await WaitUntilAsync(async () => (await VersionAsync("live", 2)).Reason is not null);
+        Repository.Write(".staging-corrupt", "not an ONNX model");
+        File.Move(Path.Combine(Repository.Root, ".staging-corrupt"), Path.Combine(Repository.Root, "live", "2", "model.onnx"), overwrite: true);
+        await RepositoryService.WaitUntilAsync(async () => (await VersionAsync("live", 2)).Reason is not null);
         Assert.Equal("ready", await StateAsync("live", 2));
         Assert.Contains("a new file was refused, the previous one still serves", (await VersionAsync("live", 2)).Reason);
         Assert.Equal(third, await AnswerAsync("/models/live/classify"));
@@ -76,20 +69,20 @@ public sealed class HotReloadTests : IAsyncLifetime
     [Fact]
     public async Task A_new_model_folder_is_served_and_a_removed_one_answers_404()
     {
-        _repository.AddVersion("later", 4, Labels.Length, Labels, seed: 4);
-        await WaitUntilAsync(async () => (await _client.PostAsync("/models/later/classify", Requests.RawBody(_image))).IsSuccessStatusCode);
+        Repository.AddVersion("later", 4, Labels.Length, Labels, seed: 4);
+        await RepositoryService.WaitUntilAsync(async () => (await Client.PostAsync("/models/later/classify", Requests.RawBody(_image))).IsSuccessStatusCode);
 
-        Directory.Delete(Path.Combine(_repository.Root, "later"), recursive: true);
-        await WaitUntilAsync(async () => (await _client.GetAsync("/models/later")).StatusCode == HttpStatusCode.NotFound);
+        Directory.Delete(Path.Combine(Repository.Root, "later"), recursive: true);
+        await RepositoryService.WaitUntilAsync(async () => (await Client.GetAsync("/models/later")).StatusCode == HttpStatusCode.NotFound);
 
-        using var response = await _client.PostAsync("/models/later/classify", Requests.RawBody(_image));
+        using var response = await Client.PostAsync("/models/later/classify", Requests.RawBody(_image));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(ProblemKinds.ModelNotFound.Type, (await response.ReadProblemAsync()).Type);
     }
 
     private async Task<float[]> AnswerAsync(string path)
     {
-        using var response = await _client.PostAsync(path, Requests.RawBody(_image));
+        using var response = await Client.PostAsync(path, Requests.RawBody(_image));
         await Requests.EnsureSuccessAsync(response);
         return ConcurrentLoad.Probabilities((await response.Content.ReadFromJsonAsync<ClassificationResponse>(Requests.Json))!);
     }
@@ -97,27 +90,12 @@ public sealed class HotReloadTests : IAsyncLifetime
     private async Task<float[]> WaitForNewAnswerAsync(string path, float[] old)
     {
         float[] answer = old;
-        await WaitUntilAsync(async () => !ProbabilitiesComparer.Instance.Equals(answer = await AnswerAsync(path), old));
+        await RepositoryService.WaitUntilAsync(async () => !ProbabilitiesComparer.Instance.Equals(answer = await AnswerAsync(path), old));
         return answer;
     }
 
     private async Task<ModelVersionResponse> VersionAsync(string name, long version) =>
-        (await _client.GetFromJsonAsync<RepositoryModelResponse>($"/models/{name}", Requests.Json))!.Versions.Single(v => v.Version == version);
+        (await Client.GetFromJsonAsync<RepositoryModelResponse>($"/models/{name}", Requests.Json))!.Versions.Single(v => v.Version == version);
 
     private async Task<string> StateAsync(string name, long version) => (await VersionAsync(name, version)).State;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The repository did not change within 30 s.");
-    }
 }

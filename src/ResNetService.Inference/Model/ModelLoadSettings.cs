@@ -14,6 +14,9 @@ public sealed record ModelLoadSettings
     /// <summary>Display name; defaults to the file name without extension.</summary>
     public string? Name { get; init; }
 
+    /// <summary>The name the model is served under: <see cref="Name"/>, else the file name without extension.</summary>
+    public string DisplayName => Name ?? System.IO.Path.GetFileNameWithoutExtension(Path);
+
     /// <summary>Labels file (one class name per line) used when neither the model metadata nor a sidecar has labels.</summary>
     public string? LabelsPath { get; init; }
 

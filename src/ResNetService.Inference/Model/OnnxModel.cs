@@ -148,7 +148,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var header = OnnxFileHeader.Read(path);
         model.Info = new ModelInfo
         {
-            Name = settings.Name ?? Path.GetFileNameWithoutExtension(path),
+            Name = settings.DisplayName,
             FilePath = path,
             Sha256 = Sha256(path),
             FileSizeBytes = new FileInfo(path).Length,

@@ -29,6 +29,9 @@ public sealed class ModelRepository
     /// <summary>Adds a model; false when the name is taken.</summary>
     internal bool TryAdd(ServedModel model) => _models.TryAdd(model.Name, model);
 
+    /// <summary>The model of that name, added without versions when it is new.</summary>
+    internal ServedModel GetOrAdd(string name) => _models.GetOrAdd(name, key => new ServedModel(key, []));
+
     /// <summary>Takes a model out (its folder left the repository): requests for it get 404 from now on.</summary>
     internal bool TryRemove(string name, out ServedModel? model) => _models.TryRemove(name, out model);
 

@@ -83,10 +83,9 @@ public sealed class ModelRepositoryLoader(
 
     private void AddDefaultModel()
     {
-        var options = modelOptions.Value;
-        var name = options.Name ?? Path.GetFileNameWithoutExtension(options.Path);
-        var version = new ServedVersion(1, options.Path, selected: true);
-        version.Serve(new ClassifierGeneration(defaultModel, FileFingerprint.Of(options.Path), batchingOptions.Value, owned: false));
-        repository.TryAdd(new ServedModel(name, [version], isDefault: true));
+        var settings = modelOptions.Value.ToLoadSettings();
+        var version = new ServedVersion(1, settings.Path, selected: true);
+        version.Serve(new ClassifierGeneration(defaultModel, FileFingerprint.Of(settings.Path), batchingOptions.Value, owned: false));
+        repository.TryAdd(new ServedModel(settings.DisplayName, [version], isDefault: true));
     }
 }

@@ -20,13 +20,12 @@ public sealed class RepositorySynchronizer(
     ModelOptions modelOptions,
     BatchingOptions batchingOptions,
     ImageLimits imageLimits,
-    ILoggerFactory loggerFactory,
-    TimeProvider? time = null)
+    ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RepositorySynchronizer>();
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, FileFingerprint> _configs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileFingerprint> _refused = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _conflicts = new(StringComparer.Ordinal);
     private readonly List<Task> _retiring = [];
 
     /// <summary>Reads the folder and applies what changed.</summary>
@@ -76,18 +75,14 @@ public sealed class RepositorySynchronizer(
     /// <summary>Updates one model's versions and policy; returns the versions to load now.</summary>
     private IEnumerable<(ServedModel, ServedVersion, ModelFolderConfig, string)> Reconcile(ModelFolder folder)
     {
-        if (!repository.Models.Any(m => m.Name == folder.Name))
-        {
-            if (!repository.TryAdd(new ServedModel(folder.Name, [])))
-            {
-                return [];
-            }
-        }
-
-        var model = repository.Find(folder.Name);
+        var model = repository.GetOrAdd(folder.Name);
         if (model.IsDefault)
         {
-            _logger.LogError("Model folder {Name} is not served: the default model (Model:Path) has that name.", folder.Name);
+            if (_conflicts.Add(folder.Name))
+            {
+                _logger.LogError("Model folder {Name} is not served: the default model (Model:Path) has that name.", folder.Name);
+            }
+
             return [];
         }
 
@@ -173,24 +168,22 @@ public sealed class RepositorySynchronizer(
     /// there is no later pass, so every file is taken as it is.
     /// </summary>
     private bool Settled(FileFingerprint file) =>
-        options.PollInterval <= TimeSpan.Zero || _time.GetUtcNow().UtcDateTime - file.LastWriteUtc >= options.SettleTime;
+        options.PollInterval <= TimeSpan.Zero || DateTime.UtcNow - file.LastWriteUtc >= options.SettleTime;
 
     private async Task LoadAsync(ServedModel model, ServedVersion version, ModelFolderConfig config, string folder, CancellationToken cancellationToken)
     {
         var file = FileFingerprint.Of(version.Path);
         var labels = Path.Combine(folder, RepositoryLayout.LabelsFileName);
         var batching = Batching(config);
-        var settings = new ModelLoadSettings
+        // Where and how to run (provider, device, threads, ImageNet labels) is the service's; what the file is, is the
+        // model folder's: its own labels, preprocessing, and no output kind forced by the default model's settings.
+        var settings = modelOptions.ToLoadSettings() with
         {
             Path = version.Path,
             Name = model.Name,
             LabelsPath = File.Exists(labels) ? labels : null,
-            ImageNetLabelsPath = modelOptions.ImageNetLabelsPath,
-            ExecutionProvider = modelOptions.ExecutionProvider,
-            DeviceId = modelOptions.DeviceId,
-            IntraOpThreads = modelOptions.IntraOpThreads,
-            InterOpThreads = modelOptions.InterOpThreads,
             Preprocessing = config.Preprocessing ?? new PreprocessingOverrides(),
+            OutputKind = null,
         };
 
         var replacing = version.Current is not null;

@@ -1,5 +1,3 @@
-using ResNetService.Api.Tests.Support;
-
 namespace ResNetService.Api.Tests.Repository;
 
 /// <summary>
@@ -13,39 +11,29 @@ public sealed class RepositoryFixture : IAsyncLifetime
     public static readonly string[] ShapeLabels = ["circle", "square", "triangle"];
     public static readonly string[] DigitLabels = ["zero", "one", "two", "three"];
 
-    public TestModel DefaultModel { get; } = new();
+    private readonly RepositoryService _service = new();
 
-    public TestRepository Repository { get; } = new();
-
-    public ServiceFactory Factory { get; private set; } = null!;
-
-    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Client => _service.Client;
 
     public async Task InitializeAsync()
     {
-        Repository.AddVersion("shapes", 1, 3, ShapeLabels, seed: 1);
-        Repository.AddVersion("shapes", 2, 3, ShapeLabels, seed: 2);
-        Repository.AddVersion("digits", 1, 4, labels: null, seed: 3);
-        Repository.AddVersion("digits", 3, 4, labels: null, seed: 4);
-        Repository.Write("digits/config.json", """{ "versionPolicy": { "kind": "specific", "versions": [1] }, "maxBatchSize": 2 }""");
-        Repository.Write("digits/labels.txt", string.Join('\n', DigitLabels));
-        Repository.AddVersion("pairs", 1, 2, ["left", "right"], seed: 5);
-        Repository.AddVersion("pairs", 2, 2, ["left", "right"], seed: 6);
-        Repository.Write("pairs/config.json", """{ "versionPolicy": { "kind": "all" } }""");
-        Repository.Write("samples/readme.txt", "not a model");
-        Repository.Write("notes.txt", "not a model either");
-        Repository.Write("shapes/latest/readme.txt", "not a version");
+        var repository = _service.Repository;
+        repository.AddVersion("shapes", 1, 3, ShapeLabels, seed: 1);
+        repository.AddVersion("shapes", 2, 3, ShapeLabels, seed: 2);
+        repository.AddVersion("digits", 1, 4, labels: null, seed: 3);
+        repository.AddVersion("digits", 3, 4, labels: null, seed: 4);
+        repository.Write("digits/config.json", """{ "versionPolicy": { "kind": "specific", "versions": [1] }, "maxBatchSize": 2 }""");
+        repository.Write("digits/labels.txt", string.Join('\n', DigitLabels));
+        repository.AddVersion("pairs", 1, 2, ["left", "right"], seed: 5);
+        repository.AddVersion("pairs", 2, 2, ["left", "right"], seed: 6);
+        repository.Write("pairs/config.json", """{ "versionPolicy": { "kind": "all" } }""");
+        repository.Write("samples/readme.txt", "not a model");
+        repository.Write("notes.txt", "not a model either");
+        repository.Write("shapes/latest/readme.txt", "not a version");
 
-        Factory = new ServiceFactory(DefaultModel.Path, new Dictionary<string, string?> { ["ModelRepository:Root"] = Repository.Root });
-        await Factory.WaitUntilReadyAsync();
-        Client = Factory.CreateClient();
+        _service.Start();
+        await _service.Factory.WaitUntilReadyAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Factory.DisposeAsync();
-        Repository.Dispose();
-        DefaultModel.Dispose();
-    }
+    public async Task DisposeAsync() => await _service.DisposeAsync();
 }

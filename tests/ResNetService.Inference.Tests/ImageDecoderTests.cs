@@ -187,4 +187,56 @@ public class ImageDecoderTests
 
         Assert.Equal((1200, 900), (decoded.Width, decoded.Height));
     }
+
+    [Fact]
+    public void A_plan_tells_from_the_header_what_decoding_will_allocate()
+    {
+        using var large = TestImages.Noise(2000, 1500, seed: 2);
+        var jpeg = TestImages.Encode(large, SKEncodedImageFormat.Jpeg, 80);
+        var png = TestImages.Png(large);
+
+        var jpegPlan = ImageDecoder.Plan(jpeg, Limits, PreprocessingSettings.ImageNet);
+        var pngPlan = ImageDecoder.Plan(png, Limits, PreprocessingSettings.ImageNet);
+        using var decoded = ImageDecoder.Decode(jpeg, Limits, PreprocessingSettings.ImageNet);
+
+        Assert.Equal(new DecodePlan(2000, 1500, 500, 375, Turns: false, jpeg.Length), jpegPlan);
+        Assert.Equal((decoded.Width, decoded.Height), (jpegPlan.DecodeWidth, jpegPlan.DecodeHeight));
+        Assert.Equal(new DecodePlan(2000, 1500, 2000, 1500, Turns: false, png.Length), pngPlan);
+    }
+
+    [Fact]
+    public void A_plan_needs_only_the_header_and_refuses_what_decoding_would()
+    {
+        // A header that promises pixels it does not carry: planned from the header, never decoded.
+        var plan = ImageDecoder.Plan(TestImages.PngClaimingSize(3000, 2000), Limits);
+        var huge = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Plan(TestImages.PngClaimingSize(30_000, 30_000), Limits));
+        var garbage = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Plan(new byte[] { 1, 2, 3, 4, 5, 6 }, Limits));
+
+        Assert.Equal((3000, 2000), (plan.DecodeWidth, plan.DecodeHeight));
+        Assert.Equal(ImageProblem.TooManyPixels, huge.Problem);
+        Assert.Equal(ImageProblem.NotAnImage, garbage.Problem);
+    }
+
+    [Fact]
+    public void A_plan_of_a_turned_jpeg_counts_the_upright_copy()
+    {
+        using var stored = TestImages.Solid(40, 20, TestImages.Red);
+
+        var plan = ImageDecoder.Plan(TestImages.JpegWithOrientation(stored, 6), Limits);
+
+        Assert.True(plan.Turns);
+    }
+
+    [Fact]
+    public void A_plan_reads_a_slice_of_a_larger_buffer_in_place()
+    {
+        using var image = TestImages.Solid(30, 10, TestImages.Blue);
+        var png = TestImages.Png(image);
+        var buffer = new byte[png.Length + 7];
+        png.CopyTo(buffer, 5);
+
+        var plan = ImageDecoder.Plan(buffer.AsMemory(5, png.Length), Limits);
+
+        Assert.Equal((30, 10, png.Length), (plan.Width, plan.Height, plan.EncodedBytes));
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 
@@ -9,20 +10,24 @@ namespace ResNetService.Inference.Classification;
 
 /// <summary>
 /// A loaded model behind a dynamic batcher. Each call decodes and preprocesses on the caller's thread straight into a
-/// pooled row, queues only the model run, and ranks its own output row.
+/// pooled row, queues only the model run, and ranks its own output row. With a <see cref="MemoryBudget"/>, each decode
+/// first waits (asynchronously) for its weight in the budget, told from the image's header.
 /// </summary>
 public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 {
     private readonly OnnxModel _model;
     private readonly ImageLimits _limits;
     private readonly DynamicBatcher _batcher;
+    private readonly MemoryBudget? _memory;
     private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="model"/> (disposed with this classifier).</summary>
-    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null)
+    /// <param name="memory">The budget decodes draw from; null: decodes are not counted.</param>
+    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, MemoryBudget? memory = null)
     {
         _model = model;
         _limits = limits;
+        _memory = memory;
         _batcher = new DynamicBatcher(model, batching, logger);
     }
 
@@ -35,7 +40,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     public async Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        var (row, preprocessingTime) = Preprocess(image.Span);
+        var (row, preprocessingTime) = await PreprocessAsync(image, cancellationToken);
         var result = await _batcher.RunAsync(row, cancellationToken);
         return Rank(result, topK, preprocessingTime);
     }
@@ -53,7 +58,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    var (row, time) = Preprocess(images[i].Span);
+                    var (row, time) = await PreprocessAsync(images[i], cancellationToken);
                     prepared.Add((i, row, time));
                 }
                 catch (ImageRejectedException e)
@@ -122,6 +127,39 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         }
 
         return outputs;
+    }
+
+    /// <summary>Waits for the decode's memory when there is a budget, then decodes on this thread.</summary>
+    private async ValueTask<(float[] Row, TimeSpan Time)> PreprocessAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
+    {
+        if (_disposed)
+        {
+            throw ModelNotReadyException.Unloaded();
+        }
+
+        if (_memory is null)
+        {
+            return Preprocess(image.Span);
+        }
+
+        // The header alone tells the weight, and refuses a bad image before it waits for anything.
+        var plan = ImageDecoder.Plan(image, _limits, _model.Info.Preprocessing);
+        MemoryReservation reservation;
+        try
+        {
+            reservation = await _memory.AcquireAsync(DecodeMemory.Bytes(plan), MemoryUse.Decode, cancellationToken);
+        }
+        catch (MemoryBudgetExceededException e)
+        {
+            // Never decodable here, whatever the load: the image's fault as far as this service goes (413).
+            throw new ImageRejectedException(ImageProblem.TooManyPixels,
+                $"The image is {plan.Width}x{plan.Height} pixels; decoding it takes more memory than this service's budget allows. {e.Message}");
+        }
+
+        using (reservation)
+        {
+            return Preprocess(image.Span);
+        }
     }
 
     /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>

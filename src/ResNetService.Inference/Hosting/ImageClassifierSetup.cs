@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Inference.Hosting;
@@ -14,8 +15,8 @@ public static class ImageClassifierSetup
     /// <summary>
     /// Registers <see cref="IImageClassifier"/> (a singleton, the default model) and the hosted service that loads and
     /// warms it up at start, and the <see cref="ModelRepository"/> of every served model with its loader. Binds and
-    /// validates at start the sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c> and <c>ModelRepository</c>
-    /// of <paramref name="configuration"/>.
+    /// validates at start the sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ModelRepository</c> and
+    /// <c>Memory</c> (the <see cref="MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
     /// </summary>
     public static IServiceCollection AddImageClassifier(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,6 +41,7 @@ public static class ImageClassifierSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>());
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryLoader>();
+        services.AddMemoryBudget(configuration);
         return services;
     }
 }

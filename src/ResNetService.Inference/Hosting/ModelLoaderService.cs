@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Hosting;
@@ -18,7 +19,8 @@ public sealed class ModelLoaderService(
     IOptions<ModelOptions> modelOptions,
     IOptions<BatchingOptions> batchingOptions,
     IOptions<ImageLimits> imageLimits,
-    ILoggerFactory loggerFactory) : IHostedService
+    ILoggerFactory loggerFactory,
+    MemoryBudget memory) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,8 +33,8 @@ public sealed class ModelLoaderService(
             : "ONNX Runtime was started before the service: each session keeps its own thread pools");
         logger.LogInformation("Loading model {Path} (execution provider {Preference})", options.Path, options.ExecutionProvider);
         // Loading is synchronous native work; keep it off the thread that starts the host.
-        var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger), cancellationToken);
-        host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>()));
+        var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger, memory: memory), cancellationToken);
+        host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>(), memory));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await host.DisposeAsync();

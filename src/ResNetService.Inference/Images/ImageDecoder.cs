@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ResNetService.Inference.Preprocessing;
 using SkiaSharp;
 
@@ -24,6 +25,48 @@ public static class ImageDecoder
     /// <exception cref="ImageRejectedException">The bytes are not an accepted image, or break a limit.</exception>
     public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageLimits limits, PreprocessingSettings? target = null)
     {
+        CheckLength(encoded, limits);
+        using var data = SKData.CreateCopy(encoded);
+        using var stream = new SKMemoryStream(data);
+        using var codec = Open(stream, encoded, limits);
+        var stored = DecodePixels(codec, DecodeSize(codec, target));
+        var upright = ImageOrientation.Apply(stored, codec.EncodedOrigin);
+        if (!ReferenceEquals(upright, stored))
+        {
+            stored.Dispose();
+        }
+
+        return upright;
+    }
+
+    /// <summary>
+    /// Reads only the header of <paramref name="encoded"/> (in place, without copying the file) and says what
+    /// <see cref="Decode"/> will decode, so that memory can be set aside before any pixel is. Refuses what
+    /// <see cref="Decode"/> would refuse from the header alone.
+    /// </summary>
+    /// <exception cref="ImageRejectedException">The bytes are not an accepted image, or break a limit.</exception>
+    public static DecodePlan Plan(ReadOnlyMemory<byte> encoded, ImageLimits limits, PreprocessingSettings? target = null)
+    {
+        CheckLength(encoded.Span, limits);
+        var bytes = MemoryMarshal.TryGetArray(encoded, out var segment) ? segment : new ArraySegment<byte>(encoded.ToArray());
+        var pinned = GCHandle.Alloc(bytes.Array, GCHandleType.Pinned);
+        try
+        {
+            using var data = SKData.Create(Marshal.UnsafeAddrOfPinnedArrayElement(bytes.Array!, bytes.Offset), bytes.Count);
+            using var stream = new SKMemoryStream(data);
+            using var codec = Open(stream, encoded.Span, limits);
+            var size = DecodeSize(codec, target);
+            return new DecodePlan(codec.Info.Width, codec.Info.Height, size.Width, size.Height,
+                Turns: codec.EncodedOrigin != SKEncodedOrigin.TopLeft, EncodedBytes: encoded.Length);
+        }
+        finally
+        {
+            pinned.Free();
+        }
+    }
+
+    private static void CheckLength(ReadOnlySpan<byte> encoded, ImageLimits limits)
+    {
         if (encoded.Length > limits.MaxBytes)
         {
             throw new ImageRejectedException(ImageProblem.TooManyBytes,
@@ -34,36 +77,29 @@ public static class ImageDecoder
         {
             throw new ImageRejectedException(ImageProblem.NotAnImage, "The file is empty.");
         }
+    }
 
-        using var data = SKData.CreateCopy(encoded);
-        using var stream = new SKMemoryStream(data);
-        using var codec = SKCodec.Create(stream);
-        if (codec is null)
-        {
-            throw NotOpened(encoded);
-        }
-
+    /// <summary>A codec for an accepted format within the pixel limit, from the header alone.</summary>
+    private static SKCodec Open(SKStream stream, ReadOnlySpan<byte> encoded, ImageLimits limits)
+    {
+        var codec = SKCodec.Create(stream) ?? throw NotOpened(encoded);
         if (!AcceptedFormats.Contains(codec.EncodedFormat))
         {
+            var format = codec.EncodedFormat;
+            codec.Dispose();
             throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
-                $"{codec.EncodedFormat} images are not accepted; send JPEG, PNG, WebP, GIF or BMP.");
+                $"{format} images are not accepted; send JPEG, PNG, WebP, GIF or BMP.");
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if ((long)width * height > limits.MaxPixels)
         {
+            codec.Dispose();
             throw new ImageRejectedException(ImageProblem.TooManyPixels,
                 $"The image is {width}x{height} = {(long)width * height} pixels; at most {limits.MaxPixels} are accepted.");
         }
 
-        var stored = DecodePixels(codec, DecodeSize(codec, target));
-        var upright = ImageOrientation.Apply(stored, codec.EncodedOrigin);
-        if (!ReferenceEquals(upright, stored))
-        {
-            stored.Dispose();
-        }
-
-        return upright;
+        return codec;
     }
 
     private static ImageRejectedException NotOpened(ReadOnlySpan<byte> encoded)

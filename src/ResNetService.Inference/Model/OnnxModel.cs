@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Memory;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Model;
@@ -23,6 +24,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     private readonly int _imageSize;
     private readonly bool _takesCpuTurns;
     private float[]? _paddedChunk;
+    private MemoryReservation? _memory;
 
     private OnnxModel(InferenceSession session, string inputName, string outputName, int? fixedBatchSize, int imageSize, bool takesCpuTurns)
     {
@@ -43,9 +45,10 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     /// <summary>Loads the model, chooses the execution provider, resolves its settings and runs a warm-up batch.</summary>
     /// <param name="warmupBatchSize">Rows in the warm-up run (the batcher's maximum, so that size is ready too).</param>
     /// <param name="availableProviders">Providers of this ONNX Runtime build; by default asked of ONNX Runtime.</param>
+    /// <param name="memory">The budget the session is counted in, from before it loads until it is disposed.</param>
     /// <exception cref="ModelLoadException">The file, its settings or the requested provider cannot be used.</exception>
     public static OnnxModel Load(ModelLoadSettings settings, int warmupBatchSize = 1, ILogger? logger = null,
-        IReadOnlyCollection<string>? availableProviders = null)
+        IReadOnlyCollection<string>? availableProviders = null, MemoryBudget? memory = null)
     {
         logger ??= NullLogger.Instance;
         var path = Path.GetFullPath(settings.Path);
@@ -83,6 +86,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             logger.LogWarning("Running on the CPU: {Reason}", reason);
         }
 
+        var reservation = memory?.ReserveSession(path);
         InferenceSession session;
         try
         {
@@ -90,16 +94,25 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         }
         catch (OnnxRuntimeException e)
         {
+            reservation?.Dispose();
             throw new ModelLoadException($"ONNX Runtime cannot load {path}: {e.Message}", e);
+        }
+        catch
+        {
+            reservation?.Dispose();
+            throw;
         }
 
         try
         {
-            return Create(session, path, settings, provider, warmupBatchSize, loadClock, logger);
+            var model = Create(session, path, settings, provider, warmupBatchSize, loadClock, logger);
+            model._memory = reservation;
+            return model;
         }
         catch
         {
             session.Dispose();
+            reservation?.Dispose();
             throw;
         }
     }
@@ -290,5 +303,6 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     {
         _session.Dispose();
         _runOptions.Dispose();
+        _memory?.Dispose();
     }
 }

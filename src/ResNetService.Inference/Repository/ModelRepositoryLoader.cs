@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 
 namespace ResNetService.Inference.Repository;
 
@@ -20,7 +21,8 @@ public sealed class ModelRepositoryLoader(
     IOptions<ModelRepositoryOptions> repositoryOptions,
     IOptions<BatchingOptions> batchingOptions,
     IOptions<ImageLimits> imageLimits,
-    ILoggerFactory loggerFactory) : BackgroundService
+    ILoggerFactory loggerFactory,
+    MemoryBudget memory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private RepositorySynchronizer? _synchronizer;
@@ -36,7 +38,7 @@ public sealed class ModelRepositoryLoader(
         }
 
         _synchronizer = new RepositorySynchronizer(
-            repository, options, modelOptions.Value, batchingOptions.Value, imageLimits.Value, loggerFactory);
+            repository, options, modelOptions.Value, batchingOptions.Value, imageLimits.Value, loggerFactory, memory);
         await SyncAsync(stoppingToken);
         repository.MarkScanned();
         if (options.PollInterval <= TimeSpan.Zero)

@@ -3,6 +3,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Repository;
@@ -20,7 +21,8 @@ public sealed class RepositorySynchronizer(
     ModelOptions modelOptions,
     BatchingOptions batchingOptions,
     ImageLimits imageLimits,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    MemoryBudget? memory = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RepositorySynchronizer>();
     private readonly Dictionary<string, FileFingerprint> _configs = new(StringComparer.Ordinal);
@@ -191,8 +193,8 @@ public sealed class RepositorySynchronizer(
         try
         {
             // Loading is synchronous native work; keep it off the host's threads. The warm-up runs inside Load.
-            var loaded = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>()), cancellationToken);
-            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>());
+            var loaded = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>(), memory: memory), cancellationToken);
+            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>(), memory);
             _refused.Remove(version.Path);
             Retire(version.Serve(new ClassifierGeneration(classifier, file, batching)));
             _logger.LogInformation("Model {Name} version {Version} is ready", model.Name, version.Version);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ResNetService.Api.Problems;
+using ResNetService.Inference.Memory;
 
 namespace ResNetService.Api.Uploads;
 
@@ -9,8 +10,10 @@ namespace ResNetService.Api.Uploads;
 /// Reads images out of a request, enforcing <see cref="UploadLimits"/>: one image as a multipart field or as the raw
 /// body with an <c>image/*</c> or <c>application/octet-stream</c> content type, or several as a multipart field. The
 /// format is told from the bytes, never from the content type. Every refusal is an <see cref="ApiProblemException"/>.
+/// What it buffers in memory (the raw body, the copies of form files) is first taken from the <see cref="MemoryBudget"/>
+/// and held until the response is done (waiting its turn, or 503 when there is no room in time).
 /// </summary>
-public sealed class ImageUploadReader(IOptions<UploadLimits> options)
+public sealed class ImageUploadReader(IOptions<UploadLimits> options, MemoryBudget? memory = null)
 {
     public const string SingleField = "image";
     public const string BatchField = "images";
@@ -25,6 +28,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
             var form = await ReadFormAsync(request, cancellationToken);
             var file = form.Files.GetFile(SingleField)
                 ?? throw new ApiProblemException(ProblemKinds.MissingImage, $"The multipart form has no file field '{SingleField}'.");
+            await ReserveAsync(request, file.Length, cancellationToken);
             return await ReadFileAsync(file, cancellationToken);
         }
 
@@ -64,6 +68,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
                 $"The request has {files.Count} files; at most {Limits.MaxFilesPerBatch} are allowed.");
         }
 
+        await ReserveAsync(request, files.Sum(file => file.Length), cancellationToken);
         var images = new List<UploadedImage>(files.Count);
         foreach (var file in files)
         {
@@ -129,6 +134,8 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
     private async Task<UploadedImage> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         RejectDeclaredLength(request);
+        // Without a declared length the buffer grows by doubling and is copied at the end: up to three times the limit.
+        await ReserveAsync(request, request.ContentLength ?? 3 * Limits.MaxRequestBytes, cancellationToken);
         using var buffer = new MemoryStream(capacity: (int)Math.Min(request.ContentLength ?? 0, Limits.MaxRequestBytes));
         var chunk = new byte[81920];
         int read;
@@ -147,7 +154,26 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
             throw new ApiProblemException(ProblemKinds.MissingImage, "The request body is empty.");
         }
 
-        return new UploadedImage("body", buffer.ToArray());
+        // A body of its declared length fills the buffer exactly: hand that over rather than a second copy.
+        return new UploadedImage("body", buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray());
+    }
+
+    /// <summary>Takes <paramref name="bytes"/> from the memory budget until the response is done.</summary>
+    private async Task ReserveAsync(HttpRequest request, long bytes, CancellationToken cancellationToken)
+    {
+        if (memory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            request.HttpContext.Response.RegisterForDispose(await memory.AcquireAsync(bytes, MemoryUse.Upload, cancellationToken));
+        }
+        catch (MemoryBudgetExceededException e)
+        {
+            throw new ApiProblemException(ProblemKinds.RequestTooLarge, $"The request's images cannot be held in memory here. {e.Message}");
+        }
     }
 
     private void RejectDeclaredLength(HttpRequest request)

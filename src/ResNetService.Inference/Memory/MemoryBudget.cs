@@ -206,8 +206,16 @@ public sealed class MemoryBudget
         Complete(served);
     }
 
+    /// <summary>What upload releases tell, so that their managed arrays are collected soon (null: left to the GC).</summary>
+    public ManagedGarbage? UploadGarbage { get; init; }
+
     internal void Release(MemoryReservation reservation)
     {
+        if (reservation.Use == MemoryUse.Upload)
+        {
+            UploadGarbage?.Released(reservation.Bytes);
+        }
+
         List<Waiter>? served;
         lock (_lock)
         {

@@ -55,6 +55,7 @@ public static class MemoryBudgetSetup
         {
             UploadHeadroom = UploadHeadroom(DecodeMemory.Largest(limits), capacity, Environment.ProcessorCount),
             SessionBytesPerFileByte = options.SessionBytesPerFileByte,
+            UploadGarbage = new ManagedGarbage(capacity / 8),
         };
         logger.LogInformation(
             "Memory budget: {Capacity} bytes ({Source}); request bodies may hold up to {UploadLimit} bytes, leaving " +

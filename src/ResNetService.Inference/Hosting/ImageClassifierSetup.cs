@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
-using ResNetService.Inference.Memory;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Inference.Hosting;
@@ -16,7 +15,7 @@ public static class ImageClassifierSetup
     /// Registers <see cref="IImageClassifier"/> (a singleton, the default model) and the hosted service that loads and
     /// warms it up at start, and the <see cref="ModelRepository"/> of every served model with its loader. Binds and
     /// validates at start the sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ModelRepository</c> and
-    /// <c>Memory</c> (the <see cref="MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
+    /// <c>Memory</c> (the <see cref="Memory.MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
     /// </summary>
     public static IServiceCollection AddImageClassifier(this IServiceCollection services, IConfiguration configuration)
     {

@@ -46,7 +46,7 @@ public sealed class MemoryBudget
 
     public TimeSpan WaitTimeout { get; }
 
-    /// <summary>Bytes that uploads leave free for decodes (0 by default; see <see cref="MemoryBudgetSetup.UploadHeadroom"/>).</summary>
+    /// <summary>Bytes that uploads leave free for decodes (0 by default; the service keeps room for the largest decodes).</summary>
     public long UploadHeadroom
     {
         get;

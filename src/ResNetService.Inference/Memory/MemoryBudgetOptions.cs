@@ -16,7 +16,7 @@ public sealed class MemoryBudgetOptions
 
     /// <summary>
     /// What the process needs besides the budget when <see cref="BudgetBytes"/> is derived: the runtime, ASP.NET Core,
-    /// Skia and ONNX Runtime started (about 220 MB measured with the shipped model loaded, its session not included).
+    /// Skia and ONNX Runtime started (about 200 MB measured with the shipped model loaded, its session not included).
     /// </summary>
     [Range(0, long.MaxValue)]
     public long BaselineBytes { get; set; } = 256 * 1024 * 1024;

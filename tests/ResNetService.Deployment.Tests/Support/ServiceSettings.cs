@@ -6,6 +6,7 @@ using ResNetService.Api.Uploads;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 
 namespace ResNetService.Deployment.Tests.Support;
 
@@ -30,6 +31,7 @@ public static class ServiceSettings
         [BatchingOptions.SectionName] = typeof(BatchingOptions),
         [ImageLimits.SectionName] = typeof(ImageLimits),
         [UploadLimits.SectionName] = typeof(UploadLimits),
+        [MemoryBudgetOptions.SectionName] = typeof(MemoryBudgetOptions),
     };
 
     /// <summary>The problems found, one line each; empty when every variable is a real setting with a valid value.</summary>
@@ -82,6 +84,7 @@ public static class ServiceSettings
             () => provider.GetRequiredService<IOptions<BatchingOptions>>().Value,
             () => provider.GetRequiredService<IOptions<ImageLimits>>().Value,
             () => provider.GetRequiredService<IOptions<UploadLimits>>().Value,
+            () => provider.GetRequiredService<IOptions<MemoryBudgetOptions>>().Value,
         ];
         var problems = new List<string>();
         foreach (var resolve in resolvers)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Memory;
 
 namespace ResNetService.Inference.Tests.Memory;

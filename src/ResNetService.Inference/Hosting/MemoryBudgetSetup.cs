@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
 
-namespace ResNetService.Inference.Memory;
+namespace ResNetService.Inference.Hosting;
 
 public static class MemoryBudgetSetup
 {

@@ -39,7 +39,8 @@ public static class MemoryBudgetSetup
     /// <summary>
     /// Room for one largest decode per core (decoding runs on the request's thread: more decodes at once than cores only
     /// share them), so that bodies waiting to be decoded never slow the decoding down; at most half the budget, so that
-    /// a small budget still takes request bodies.
+    /// a small budget still takes request bodies. (In a budget under twice the largest decode, a decode larger than the
+    /// headroom may then wait for bodies held by requests queued behind it, until its wait times out.)
     /// </summary>
     public static long UploadHeadroom(long largestDecode, long capacity, int cores)
     {
@@ -56,11 +57,13 @@ public static class MemoryBudgetSetup
         {
             UploadHeadroom = UploadHeadroom(DecodeMemory.Largest(limits), capacity, Environment.ProcessorCount),
             SessionBytesPerFileByte = options.SessionBytesPerFileByte,
+            // Body garbage the GC has yet to free stays within an eighth of the budget (the limit leaves room for it).
             UploadGarbage = new ManagedGarbage(capacity / 8),
         };
         logger.LogInformation(
             "Memory budget: {Capacity} bytes ({Source}); request bodies may hold up to {UploadLimit} bytes, leaving " +
-            "{Headroom} bytes for decodes (the largest decode ImageLimits allow, once per core, at most half the budget); sessions count {Factor} bytes per byte of model file",
+            "{Headroom} bytes for decodes (the largest decode ImageLimits allow, once per core, at most half the budget); " +
+            "sessions count {Factor} bytes per byte of model file",
             capacity, options.BudgetBytes > 0 ? "Memory:BudgetBytes" : $"{TotalAvailableBytes} bytes available to .NET less Memory:BaselineBytes",
             budget.Limit(MemoryUse.Upload), budget.UploadHeadroom, options.SessionBytesPerFileByte);
         if (DecodeMemory.Largest(limits) > capacity)

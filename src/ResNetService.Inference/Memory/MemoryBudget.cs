@@ -60,6 +60,9 @@ public sealed class MemoryBudget
         init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(SessionBytesPerFileByte));
     }
 
+    /// <summary>What upload releases tell, so that their managed arrays are collected soon (null: left to the GC).</summary>
+    public ManagedGarbage? UploadGarbage { get; init; }
+
     /// <summary>Bytes taken now, by every use.</summary>
     public long InUse
     {
@@ -205,9 +208,6 @@ public sealed class MemoryBudget
 
         Complete(served);
     }
-
-    /// <summary>What upload releases tell, so that their managed arrays are collected soon (null: left to the GC).</summary>
-    public ManagedGarbage? UploadGarbage { get; init; }
 
     internal void Release(MemoryReservation reservation)
     {

@@ -14,7 +14,7 @@ public static class LoggingSetup
 {
     public const string JsonSwitch = "Logging:Json";
 
-    private const string ConsoleTemplate =
+    internal const string ConsoleTemplate =
         "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {TraceId}{NewLine}{Exception}";
 
     public static IServiceCollection AddServiceLogging(this IServiceCollection services) =>

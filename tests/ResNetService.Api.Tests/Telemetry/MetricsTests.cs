@@ -7,6 +7,7 @@ namespace ResNetService.Api.Tests.Telemetry;
 /// <c>/metrics</c>: the service's series per model and version, ASP.NET Core's request durations by route and status,
 /// label values only from closed sets, and an exposition that Prometheus's own checker accepts.
 /// </summary>
+[Collection(TelemetryTestCollection.Name)]
 public sealed class MetricsTests(MetricsService service) : IClassFixture<MetricsService>
 {
     [Fact]

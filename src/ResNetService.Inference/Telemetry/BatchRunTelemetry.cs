@@ -46,15 +46,21 @@ internal sealed class BatchRunTelemetry : IDisposable
         _run?.AddLink(new ActivityLink(wait.Context));
     }
 
+    /// <summary>Records the run and ends its span, before the callers get their rows (so they never see a run still open).</summary>
     public void Succeeded(TimeSpan inferenceTime)
     {
         InferenceMetrics.ImagesClassified.Add(_rows, _model.Tags);
         InferenceMetrics.BatchSize.Record(_rows, _model.Tags);
         InferenceMetrics.InferenceDuration.Record(inferenceTime.TotalSeconds, _model.Tags);
+        _run?.Stop();
     }
 
-    public void Failed(Exception error) =>
+    /// <summary>Marks the run's span failed and ends it.</summary>
+    public void Failed(Exception error)
+    {
         _run?.SetStatus(ActivityStatusCode.Error, error.Message).SetTag(InferenceMetrics.ErrorTypeTag, error.GetType().FullName);
+        _run?.Stop();
+    }
 
     public void Dispose() => _run?.Dispose();
 }

@@ -4,6 +4,7 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Telemetry;
 using ResNetService.Api.Uploads;
 using ResNetService.Api.V2;
 using ResNetService.Inference.Hosting;
@@ -24,6 +25,7 @@ builder.Services.AddImageClassifier(builder.Configuration);
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();
+builder.Services.AddServiceTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapClassifyEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
 app.MapV2Endpoints();
+app.MapMetrics();
 
 try
 {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Telemetry;
 
 namespace ResNetService.Api.Uploads;
 
@@ -20,6 +21,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
 
     public async Task<UploadedImage> ReadSingleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var span = ApiActivities.Source.StartActivity(ApiActivities.ReadUpload);
         if (request.HasFormContentType)
         {
             var form = await ReadFormAsync(request, cancellationToken);
@@ -45,6 +47,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options)
 
     public async Task<IReadOnlyList<UploadedImage>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var span = ApiActivities.Source.StartActivity(ApiActivities.ReadUpload);
         if (!request.HasFormContentType)
         {
             throw new ApiProblemException(ProblemKinds.UnsupportedMediaType,

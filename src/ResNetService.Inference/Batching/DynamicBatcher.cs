@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Batching;
 
@@ -20,6 +21,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly IBatchModel _model;
     private readonly BatchingOptions _options;
     private readonly ILogger _logger;
+    private readonly ModelTelemetry? _telemetry;
     private readonly Channel<QueuedRow> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _consumer;
@@ -28,11 +30,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private int _reserved; // rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
     private long _images, _batches, _overloaded;
 
-    public DynamicBatcher(IBatchModel model, BatchingOptions options, ILogger? logger = null)
+    /// <param name="telemetry">Where its metrics and spans go (tagged with the model's name and version); none when null.</param>
+    public DynamicBatcher(IBatchModel model, BatchingOptions options, ILogger? logger = null, ModelTelemetry? telemetry = null)
     {
         _model = model;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _telemetry = telemetry;
         _queue = Channel.CreateBounded<QueuedRow>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -89,6 +93,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _overloaded);
+            _telemetry?.CountRejection(OverloadReason.QueueFull);
             throw new OverloadedException(_options.RetryAfter);
         }
 
@@ -221,10 +226,12 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         int inputLength = _model.InputLength, outputLength = _model.OutputLength, rows = batch.Count;
         var started = Stopwatch.GetTimestamp();
+        using var telemetry = _telemetry?.StartBatch(rows);
         for (var i = 0; i < rows; i++)
         {
             batch[i].Row.AsSpan(0, inputLength).CopyTo(_batchInput.AsSpan(i * inputLength));
             batch[i].Release();
+            telemetry?.RowQueued(batch[i].Requester, Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started));
         }
 
         try
@@ -234,6 +241,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         catch (Exception e)
         {
             _logger.LogError(e, "A model run of {Rows} images failed", rows);
+            telemetry?.Failed(e);
             foreach (var queued in batch)
             {
                 queued.Fail(e);
@@ -243,6 +251,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
 
         var inferenceTime = Stopwatch.GetElapsedTime(started);
+        telemetry?.Succeeded(inferenceTime);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _images, rows);
         for (var i = 0; i < rows; i++)
@@ -288,6 +297,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
         public float[] Row { get; }
         public long EnqueuedAt { get; }
+
+        /// <summary>The span of the request that queued the row, which its queue-wait span belongs to.</summary>
+        public ActivityContext Requester { get; } = Activity.Current?.Context ?? default;
         public TaskCompletionSource<BatchRowResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Returns the buffer to the pool once its floats are copied into the batch (or it is skipped).</summary>

@@ -4,6 +4,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Classification;
 
@@ -16,14 +17,18 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     private readonly OnnxModel _model;
     private readonly ImageLimits _limits;
     private readonly DynamicBatcher _batcher;
+    private readonly ModelTelemetry _telemetry;
     private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="model"/> (disposed with this classifier).</summary>
-    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null)
+    /// <param name="version">The version it is served as, for metrics and spans (the default model is version 1).</param>
+    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, long version = 1)
     {
         _model = model;
         _limits = limits;
-        _batcher = new DynamicBatcher(model, batching, logger);
+        _telemetry = new ModelTelemetry(model.Info.Name, version, model.Info.ExecutionProvider);
+        _batcher = new DynamicBatcher(model, batching, logger, _telemetry);
+        _telemetry.ObserveQueueLength(() => _batcher.Statistics.QueueLength);
     }
 
     public bool IsReady => !_disposed;
@@ -135,13 +140,16 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var settings = _model.Info.Preprocessing;
         var row = _batcher.RentRow();
+        using var span = _telemetry.StartPreprocessing();
         try
         {
             using var bitmap = ImageDecoder.Decode(image, _limits, settings);
             ImagePreprocessor.WriteTensor(bitmap, settings, row);
+            _telemetry.ImageDecoded();
         }
-        catch
+        catch (Exception e)
         {
+            _telemetry.ImageFailed(span, e);
             DynamicBatcher.ReturnRow(row);
             throw;
         }
@@ -171,6 +179,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         }
 
         _disposed = true;
+        _telemetry.Dispose();
         await _batcher.DisposeAsync();
         _model.Dispose();
     }

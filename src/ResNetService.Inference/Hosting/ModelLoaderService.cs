@@ -5,6 +5,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Hosting;
 
@@ -31,7 +32,19 @@ public sealed class ModelLoaderService(
             : "ONNX Runtime was started before the service: each session keeps its own thread pools");
         logger.LogInformation("Loading model {Path} (execution provider {Preference})", options.Path, options.ExecutionProvider);
         // Loading is synchronous native work; keep it off the thread that starts the host.
-        var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger), cancellationToken);
+        var settings = options.ToLoadSettings();
+        OnnxModel model;
+        try
+        {
+            model = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, logger), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            InferenceMetrics.CountModelLoad(settings.DisplayName, 1, succeeded: false);
+            throw;
+        }
+
+        InferenceMetrics.CountModelLoad(settings.DisplayName, 1, succeeded: true);
         host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>()));
     }
 

@@ -59,13 +59,14 @@ public sealed class GracefulShutdown(
     /// <summary>Runs once the server has stopped: it has drained its requests, or the host's shutdown time ran out.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_drainStarted == 0)
+        var drainStarted = Interlocked.Exchange(ref _drainStarted, 0);
+        if (drainStarted == 0)
         {
             return Task.CompletedTask; // Stopped a second time, or never started stopping (a failed start).
         }
 
         var drained = requests.Finished - _finishedBeforeDrain;
-        var elapsed = Stopwatch.GetElapsedTime(Interlocked.Exchange(ref _drainStarted, 0));
+        var elapsed = Stopwatch.GetElapsedTime(drainStarted);
         var left = requests.Running;
         if (left == 0 && !cancellationToken.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Shutdown;
 using ResNetService.Api.Telemetry;
 using ResNetService.Api.Uploads;
 using ResNetService.Api.V2;
@@ -22,6 +23,7 @@ builder.Services.AddServiceLogging();
 builder.Services.AddServiceProblemDetails();
 builder.Services.AddUploads();
 builder.Services.AddImageClassifier(builder.Configuration);
+builder.Services.AddGracefulShutdown(builder.Configuration); // After the models: they unload after the drain.
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();

@@ -27,6 +27,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly Task _consumer;
     private readonly float[] _batchInput;
     private readonly float[] _batchOutput;
+    private volatile bool _closed; // draining or stopped: no new rows
     private int _reserved; // rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
     private long _images, _batches, _overloaded;
 
@@ -79,14 +80,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(rows),
                 $"{rows.Count} images exceed the queue's capacity of {_options.QueueCapacity} (Batching:QueueCapacity); send fewer at once.");
         }
-        if (_stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
+        if (_closed || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
         {
             foreach (var row in rows)
             {
                 ReturnRow(row);
             }
 
-            if (_stopping.IsCancellationRequested)
+            if (_closed)
             {
                 throw ModelNotReadyException.Unloaded();
             }
@@ -102,11 +103,11 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             var queued = new QueuedRow(rows[i], Stopwatch.GetTimestamp(), cancellationToken);
             tasks[i] = queued.Completion.Task;
-            if (!_queue.Writer.TryWrite(queued)) // only when stopping: reservations keep the channel from filling
+            if (!_queue.Writer.TryWrite(queued)) // only when closed: reservations keep the channel from filling
             {
                 Interlocked.Decrement(ref _reserved);
                 queued.Release();
-                queued.Fail(_stopping.IsCancellationRequested ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
+                queued.Fail(_closed ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
             }
         }
         return tasks;
@@ -262,6 +263,23 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes no new rows and runs the queued ones, until the queue is empty or <paramref name="cancellationToken"/> fires
+    /// (then <see cref="DisposeAsync"/> fails what is left as unloaded). For a shutdown: queued work is answered, not dropped.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        _closed = true;
+        _queue.Writer.TryComplete(); // the consumer ends once it has taken the last row
+        try
+        {
+            await _consumer.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -269,6 +287,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             return;
         }
 
+        _closed = true;
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync();
         await _consumer;

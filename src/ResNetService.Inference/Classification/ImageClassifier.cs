@@ -171,6 +171,9 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         return new ClassificationResult(predictions, result.BatchSize, preprocessingTime, result.QueueTime, result.InferenceTime);
     }
 
+    /// <summary>Takes no new images and runs those queued, until <paramref name="cancellationToken"/> fires (shutdown).</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => _batcher.DrainAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -48,5 +48,13 @@ public sealed class ModelLoaderService(
         host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>()));
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
+    /// <summary>
+    /// Unloads the model. In a web host this runs after the server has stopped and drained its requests (hosted services
+    /// stop in reverse order, the server first); rows still queued run while the host's shutdown time lasts.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await host.DrainAsync(cancellationToken);
+        await host.DisposeAsync();
+    }
 }

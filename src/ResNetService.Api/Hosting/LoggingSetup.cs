@@ -18,7 +18,9 @@ public static class LoggingSetup
         "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {TraceId}{NewLine}{Exception}";
 
     public static IServiceCollection AddServiceLogging(this IServiceCollection services) =>
-        // Configured from the built host's configuration, so test hosts that override settings are honoured.
+        // Configured from the built host's configuration, so test hosts that override settings are honoured. The host
+        // keeps its logger to itself (the static Log.Logger is left alone), so that hosts sharing a process, as tests
+        // do, never write into each other's sinks.
         services.AddSerilog((provider, logger) =>
         {
             var configuration = provider.GetRequiredService<IConfiguration>();
@@ -34,12 +36,13 @@ public static class LoggingSetup
             {
                 logger.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        });
+        }, preserveStaticLogger: true);
 
     /// <summary>One line per request: method, path, status, elapsed time and request id.</summary>
     public static IApplicationBuilder UseServiceRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>(); // the host's own, not the static one
             options.MessageTemplate =
                 "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms (request {RequestId})";
             options.EnrichDiagnosticContext = (diagnostics, httpContext) =>

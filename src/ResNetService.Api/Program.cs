@@ -4,6 +4,8 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Shutdown;
+using ResNetService.Api.Telemetry;
 using ResNetService.Api.Uploads;
 using ResNetService.Api.V2;
 using ResNetService.Inference.Hosting;
@@ -21,9 +23,11 @@ builder.Services.AddServiceLogging();
 builder.Services.AddServiceProblemDetails();
 builder.Services.AddUploads();
 builder.Services.AddImageClassifier(builder.Configuration);
+builder.Services.AddGracefulShutdown(builder.Configuration); // After the models: they unload after the drain.
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();
+builder.Services.AddServiceTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -36,6 +40,7 @@ app.MapClassifyEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
 app.MapV2Endpoints();
+app.MapMetrics();
 
 try
 {

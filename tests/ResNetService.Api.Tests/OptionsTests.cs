@@ -17,6 +17,8 @@ public sealed class OptionsTests(ServiceFixture fixture)
     [InlineData("--Batching:QueueCapacity=8", "Batching:QueueCapacity")] // Below Uploads:MaxFilesPerBatch (32).
     [InlineData("--ModelRepository:Root=/no/such/repository", "ModelRepository:Root")]
     [InlineData("--ModelRepository:VersionPolicy:Latest=0", "ModelRepository:VersionPolicy")]
+    [InlineData("--Shutdown:AcceptDelay=-00:00:01", "Shutdown:AcceptDelay")]
+    [InlineData("--Shutdown:DrainTimeout=abc", "Shutdown:DrainTimeout")]
     [InlineData("--Memory:WaitTimeout=-00:00:01", "Memory:WaitTimeout")]
     [InlineData("--Memory:BaselineBytes=999999999999999", "Memory:BaselineBytes")] // Nothing left of the memory .NET reports.
     public async Task An_invalid_option_stops_the_start_with_one_clear_line(string setting, string named)

@@ -148,6 +148,22 @@ public sealed partial class ComposeTests
         }
     }
 
+    [Fact]
+    public void Every_service_of_the_api_is_given_longer_to_stop_than_its_accept_delay_and_drain()
+    {
+        var config = Config();
+
+        foreach (var name in new[] { "api", "api-gpu", "replica" })
+        {
+            var service = Service(config, name);
+            var shutdown = ServiceSettings.Shutdown(service.Map("environment").Strings());
+            var grace = ComposeDuration(service.Text("stop_grace_period") ?? "10s"); // Docker's default
+
+            Assert.True(grace > shutdown.AcceptDelay + shutdown.DrainTimeout,
+                $"{name}: stop_grace_period {grace} does not outlast the accept delay and the drain ({shutdown.AcceptDelay + shutdown.DrainTimeout})");
+        }
+    }
+
     private string ExposedPort => _dockerfile.InStage("service", "EXPOSE").Single().Arguments;
 
     /// <summary>The file resolved with the default variables (resolved once: docker-compose takes a second or two).</summary>
@@ -163,6 +179,18 @@ public sealed partial class ComposeTests
     }
 
     private static YamlMappingNode Service(YamlMappingNode config, string name) => config.Map("services", name);
+
+    /// <summary>A compose duration such as 30s or 1m30s.</summary>
+    private static TimeSpan ComposeDuration(string text)
+    {
+        var match = Duration().Match(text);
+        Assert.True(match.Success && text.Length > 0, $"not a duration in hours, minutes and seconds: {text}");
+        int Part(string unit) => match.Groups[unit].Success ? int.Parse(match.Groups[unit].Value) : 0;
+        return new TimeSpan(Part("h"), Part("m"), Part("s"));
+    }
+
+    [GeneratedRegex(@"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m)?(?:(?<s>\d+)s)?$")]
+    private static partial Regex Duration();
 
     [GeneratedRegex(@"upstream\s+(?<name>\w+)\s*\{")]
     private static partial Regex UpstreamName();

@@ -13,7 +13,7 @@ namespace ResNetService.Deployment.Tests;
 /// What the CPU image would run, run here without Docker (see <see cref="PublishedService"/>): it gets ready, classifies,
 /// passes the image's own health check, and answers every probe path the compose file and the manifests use.
 /// </summary>
-public sealed class PublishedServiceTests(PublishedService service) : IClassFixture<PublishedService>
+public sealed partial class PublishedServiceTests(PublishedService service) : IClassFixture<PublishedService>
 {
     [Fact]
     public async Task Classifies_an_image_with_the_model_at_the_image_default_path()

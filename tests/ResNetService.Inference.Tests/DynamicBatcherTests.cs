@@ -201,4 +201,47 @@ public class DynamicBatcherTests
         await Assert.ThrowsAsync<ModelNotReadyException>(() => waiting);
         await Assert.ThrowsAsync<ModelNotReadyException>(() => batcher.RunAsync(Row(batcher, 3, 0)));
     }
+
+    [Fact]
+    public async Task Draining_runs_the_queued_rows_and_refuses_new_ones()
+    {
+        var model = new FakeModel();
+        model.Gate.Reset();
+        await using var batcher = new DynamicBatcher(model, new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero });
+
+        var running = batcher.RunAsync(Row(batcher, 1, 0));
+        await EnteredAsync(model);
+        var queued = Enumerable.Range(2, 2).Select(i => batcher.RunAsync(Row(batcher, i, 0))).ToArray();
+        var draining = batcher.DrainAsync(CancellationToken.None);
+
+        await Assert.ThrowsAsync<ModelNotReadyException>(() => batcher.RunAsync(Row(batcher, 9, 0)));
+        Assert.False(draining.IsCompleted, "the drain ended with rows still queued");
+        model.Gate.Set();
+        await draining.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([2f, 4f, 6f], (await Task.WhenAll(queued.Prepend(running))).Select(r => r.Output[0]));
+        Assert.Equal([1, 1, 1], model.BatchSizes);
+    }
+
+    [Fact]
+    public async Task A_drain_cut_short_by_its_token_leaves_the_rest_to_fail_as_unloaded()
+    {
+        var model = new FakeModel();
+        model.Gate.Reset();
+        var batcher = new DynamicBatcher(model, new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero });
+        using var shutdownTime = new CancellationTokenSource();
+
+        var running = batcher.RunAsync(Row(batcher, 1, 0));
+        await EnteredAsync(model);
+        var waiting = batcher.RunAsync(Row(batcher, 2, 0));
+        var draining = batcher.DrainAsync(shutdownTime.Token);
+        await shutdownTime.CancelAsync();
+        await draining.WaitAsync(TimeSpan.FromSeconds(30)); // returns although the model is still busy
+        var stopping = batcher.DisposeAsync();
+        model.Gate.Set();
+        await stopping;
+
+        Assert.Equal(2f, (await running).Output[0]);
+        await Assert.ThrowsAsync<ModelNotReadyException>(() => waiting);
+    }
 }

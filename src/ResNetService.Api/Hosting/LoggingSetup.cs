@@ -1,4 +1,5 @@
 using ResNetService.Api.Problems;
+using ResNetService.Api.Telemetry;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -13,11 +14,13 @@ public static class LoggingSetup
 {
     public const string JsonSwitch = "Logging:Json";
 
-    private const string ConsoleTemplate =
-        "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    internal const string ConsoleTemplate =
+        "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {TraceId}{NewLine}{Exception}";
 
     public static IServiceCollection AddServiceLogging(this IServiceCollection services) =>
-        // Configured from the built host's configuration, so test hosts that override settings are honoured.
+        // Configured from the built host's configuration, so test hosts that override settings are honoured. The host
+        // keeps its logger to itself (the static Log.Logger is left alone), so that hosts sharing a process, as tests
+        // do, never write into each other's sinks.
         services.AddSerilog((provider, logger) =>
         {
             var configuration = provider.GetRequiredService<IConfiguration>();
@@ -33,12 +36,13 @@ public static class LoggingSetup
             {
                 logger.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        });
+        }, preserveStaticLogger: true);
 
     /// <summary>One line per request: method, path, status, elapsed time and request id.</summary>
     public static IApplicationBuilder UseServiceRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>(); // the host's own, not the static one
             options.MessageTemplate =
                 "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms (request {RequestId})";
             options.EnrichDiagnosticContext = (diagnostics, httpContext) =>
@@ -48,13 +52,12 @@ public static class LoggingSetup
 
     /// <summary>
     /// The level of a request's line: Error for an exception or a 5xx, except a 503 for overload or a model not ready
-    /// (expected under load: Debug, see <see cref="ExpectedUnavailability"/>); Debug for the health endpoints, which
-    /// probes hit every few seconds; Information for the rest.
+    /// (expected under load: Debug, see <see cref="ExpectedUnavailability"/>); Debug for the health and metrics endpoints,
+    /// which probes and scrapers hit every few seconds; Information for the rest.
     /// </summary>
     public static LogEventLevel RequestLevel(HttpContext httpContext, double elapsedMs, Exception? exception) =>
         exception is null && ExpectedUnavailability.IsMarked(httpContext) ? LogEventLevel.Debug
         : exception is not null || httpContext.Response.StatusCode >= 500 ? LogEventLevel.Error
-        : httpContext.Request.Path.StartsWithSegments("/health") || httpContext.Request.Path.StartsWithSegments("/v2/health")
-            ? LogEventLevel.Debug
+        : TelemetrySetup.IsMachinePolled(httpContext.Request.Path) ? LogEventLevel.Debug
         : LogEventLevel.Information;
 }

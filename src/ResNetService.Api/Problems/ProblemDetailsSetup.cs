@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using ResNetService.Api.Telemetry;
 
 namespace ResNetService.Api.Problems;
 
@@ -29,9 +28,7 @@ public static class ProblemDetailsSetup
     {
         problem.Instance ??= httpContext.Request.Path;
         problem.Extensions["requestId"] = httpContext.TraceIdentifier;
-        problem.Extensions["traceId"] = Activity.Current?.Id
-            ?? httpContext.Features.Get<IHttpActivityFeature>()?.Activity.Id
-            ?? httpContext.TraceIdentifier;
+        problem.Extensions["traceId"] = RequestTrace.Id(httpContext);
         return problem;
     }
 

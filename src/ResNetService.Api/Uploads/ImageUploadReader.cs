@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Telemetry;
 using ResNetService.Inference.Memory;
 
 namespace ResNetService.Api.Uploads;
@@ -23,6 +24,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options, MemoryBudg
 
     public async Task<UploadedImage> ReadSingleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var span = ApiActivities.Source.StartActivity(ApiActivities.ReadUpload);
         if (request.HasFormContentType)
         {
             var form = await ReadFormAsync(request, cancellationToken);
@@ -49,6 +51,7 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options, MemoryBudg
 
     public async Task<IReadOnlyList<UploadedImage>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var span = ApiActivities.Source.StartActivity(ApiActivities.ReadUpload);
         if (!request.HasFormContentType)
         {
             throw new ApiProblemException(ProblemKinds.UnsupportedMediaType,

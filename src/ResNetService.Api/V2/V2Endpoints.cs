@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ResNetService.Api.Shutdown;
 using ResNetService.Inference;
 using ResNetService.Inference.Repository;
 
@@ -67,8 +68,9 @@ public static class V2Endpoints
             .Produces<V2Error>(StatusCodes.Status503ServiceUnavailable);
     }
 
-    /// <summary>Ready when every model of the repository is: the same rule as <c>/health/ready</c>.</summary>
-    public static IResult ServerReady(ModelRepository repository) => repository.IsReady ? Results.Ok() : Results.BadRequest();
+    /// <summary>Ready when every model of the repository is and no shutdown has begun: the same rule as <c>/health/ready</c>.</summary>
+    public static IResult ServerReady(ModelRepository repository, GracefulShutdown shutdown) =>
+        repository.IsReady && !shutdown.IsStopping ? Results.Ok() : Results.BadRequest();
 
     public static IResult ModelMetadata(string name, string? version, ModelRepository repository)
     {

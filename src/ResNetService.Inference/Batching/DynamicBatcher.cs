@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Batching;
 
@@ -20,19 +21,23 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly IBatchModel _model;
     private readonly BatchingOptions _options;
     private readonly ILogger _logger;
+    private readonly ModelTelemetry? _telemetry;
     private readonly Channel<QueuedRow> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _consumer;
     private readonly float[] _batchInput;
     private readonly float[] _batchOutput;
+    private volatile bool _closed; // draining or stopped: no new rows
     private int _reserved; // rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
     private long _images, _batches, _overloaded;
 
-    public DynamicBatcher(IBatchModel model, BatchingOptions options, ILogger? logger = null)
+    /// <param name="telemetry">Where its metrics and spans go (tagged with the model's name and version); none when null.</param>
+    public DynamicBatcher(IBatchModel model, BatchingOptions options, ILogger? logger = null, ModelTelemetry? telemetry = null)
     {
         _model = model;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _telemetry = telemetry;
         _queue = Channel.CreateBounded<QueuedRow>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -75,20 +80,21 @@ public sealed class DynamicBatcher : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(rows),
                 $"{rows.Count} images exceed the queue's capacity of {_options.QueueCapacity} (Batching:QueueCapacity); send fewer at once.");
         }
-        if (_stopping.IsCancellationRequested || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
+        if (_closed || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
         {
             foreach (var row in rows)
             {
                 ReturnRow(row);
             }
 
-            if (_stopping.IsCancellationRequested)
+            if (_closed)
             {
                 throw ModelNotReadyException.Unloaded();
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _overloaded);
+            _telemetry?.CountRejection(OverloadReason.QueueFull);
             throw new OverloadedException(_options.RetryAfter);
         }
 
@@ -97,11 +103,11 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             var queued = new QueuedRow(rows[i], Stopwatch.GetTimestamp(), cancellationToken);
             tasks[i] = queued.Completion.Task;
-            if (!_queue.Writer.TryWrite(queued)) // only when stopping: reservations keep the channel from filling
+            if (!_queue.Writer.TryWrite(queued)) // only when closed: reservations keep the channel from filling
             {
                 Interlocked.Decrement(ref _reserved);
                 queued.Release();
-                queued.Fail(_stopping.IsCancellationRequested ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
+                queued.Fail(_closed ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
             }
         }
         return tasks;
@@ -221,10 +227,12 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         int inputLength = _model.InputLength, outputLength = _model.OutputLength, rows = batch.Count;
         var started = Stopwatch.GetTimestamp();
+        using var telemetry = _telemetry?.StartBatch(rows);
         for (var i = 0; i < rows; i++)
         {
             batch[i].Row.AsSpan(0, inputLength).CopyTo(_batchInput.AsSpan(i * inputLength));
             batch[i].Release();
+            telemetry?.RowQueued(batch[i].Requester, Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started));
         }
 
         try
@@ -234,6 +242,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         catch (Exception e)
         {
             _logger.LogError(e, "A model run of {Rows} images failed", rows);
+            telemetry?.Failed(e);
             foreach (var queued in batch)
             {
                 queued.Fail(e);
@@ -243,6 +252,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
 
         var inferenceTime = Stopwatch.GetElapsedTime(started);
+        telemetry?.Succeeded(inferenceTime);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _images, rows);
         for (var i = 0; i < rows; i++)
@@ -253,6 +263,23 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes no new rows and runs the queued ones, until the queue is empty or <paramref name="cancellationToken"/> fires
+    /// (then <see cref="DisposeAsync"/> fails what is left as unloaded). For a shutdown: queued work is answered, not dropped.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        _closed = true;
+        _queue.Writer.TryComplete(); // the consumer ends once it has taken the last row
+        try
+        {
+            await _consumer.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -260,6 +287,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             return;
         }
 
+        _closed = true;
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync();
         await _consumer;
@@ -288,6 +316,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
         public float[] Row { get; }
         public long EnqueuedAt { get; }
+
+        /// <summary>The span of the request that queued the row, which its queue-wait span belongs to.</summary>
+        public ActivityContext Requester { get; } = Activity.Current?.Context ?? default;
         public TaskCompletionSource<BatchRowResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Returns the buffer to the pool once its floats are copied into the batch (or it is skipped).</summary>

@@ -5,6 +5,7 @@ using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Classification;
 
@@ -18,17 +19,22 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     private readonly OnnxModel _model;
     private readonly ImageLimits _limits;
     private readonly DynamicBatcher _batcher;
+    private readonly ModelTelemetry _telemetry;
     private readonly MemoryBudget? _memory;
     private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="model"/> (disposed with this classifier).</summary>
+    /// <param name="version">The version it is served as, for metrics and spans (the default model is version 1).</param>
     /// <param name="memory">The budget decodes draw from; null: decodes are not counted.</param>
-    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, MemoryBudget? memory = null)
+    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, long version = 1,
+        MemoryBudget? memory = null)
     {
         _model = model;
         _limits = limits;
         _memory = memory;
-        _batcher = new DynamicBatcher(model, batching, logger);
+        _telemetry = new ModelTelemetry(model.Info.Name, version, model.Info.ExecutionProvider);
+        _batcher = new DynamicBatcher(model, batching, logger, _telemetry);
+        _telemetry.ObserveQueueLength(() => _batcher.Statistics.QueueLength);
     }
 
     public bool IsReady => !_disposed;
@@ -142,24 +148,44 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
             return Preprocess(image.Span);
         }
 
-        // The header alone tells the weight, and refuses a bad image before it waits for anything.
-        var plan = ImageDecoder.Plan(image, _limits, _model.Info.Preprocessing);
+        DecodePlan? plan = null;
         MemoryReservation reservation;
         try
         {
+            // The header alone tells the weight, and refuses a bad image before it waits for anything.
+            plan = ImageDecoder.Plan(image, _limits, _model.Info.Preprocessing);
             reservation = await _memory.AcquireAsync(DecodeMemory.Bytes(plan), MemoryUse.Decode, cancellationToken);
         }
         catch (MemoryBudgetExceededException e)
         {
             // Never decodable here, whatever the load: the image's fault as far as this service goes (413).
-            throw new ImageRejectedException(ImageProblem.TooManyPixels,
-                $"The image is {plan.Width}x{plan.Height} pixels; decoding it takes more memory than this service's budget allows. {e.Message}");
+            var rejected = new ImageRejectedException(ImageProblem.TooManyPixels,
+                $"The image is {plan!.Width}x{plan.Height} pixels; decoding it takes more memory than this service's budget allows. {e.Message}");
+            RefusedFromHeader(rejected);
+            throw rejected;
+        }
+        catch (ImageRejectedException e)
+        {
+            RefusedFromHeader(e);
+            throw;
+        }
+        catch (OverloadedException)
+        {
+            _telemetry.CountRejection(OverloadReason.MemoryBudget);
+            throw;
         }
 
         using (reservation)
         {
             return Preprocess(image.Span);
         }
+    }
+
+    /// <summary>An image refused from its header is counted and traced as one that failed preprocessing.</summary>
+    private void RefusedFromHeader(ImageRejectedException rejection)
+    {
+        using var span = _telemetry.StartPreprocessing();
+        _telemetry.ImageFailed(span, rejection);
     }
 
     /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>
@@ -173,13 +199,16 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var settings = _model.Info.Preprocessing;
         var row = _batcher.RentRow();
+        using var span = _telemetry.StartPreprocessing();
         try
         {
             using var bitmap = ImageDecoder.Decode(image, _limits, settings);
             ImagePreprocessor.WriteTensor(bitmap, settings, row);
+            _telemetry.ImageDecoded();
         }
-        catch
+        catch (Exception e)
         {
+            _telemetry.ImageFailed(span, e);
             DynamicBatcher.ReturnRow(row);
             throw;
         }
@@ -201,6 +230,9 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         return new ClassificationResult(predictions, result.BatchSize, preprocessingTime, result.QueueTime, result.InferenceTime);
     }
 
+    /// <summary>Takes no new images and runs those queued, until <paramref name="cancellationToken"/> fires (shutdown).</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => _batcher.DrainAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -209,6 +241,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         }
 
         _disposed = true;
+        _telemetry.Dispose();
         await _batcher.DisposeAsync();
         _model.Dispose();
     }

@@ -34,6 +34,9 @@ public sealed class ImageClassifierHost : IImageClassifier, IAsyncDisposable
 
     private ImageClassifier Ready => _classifier is { IsReady: true } classifier ? classifier : throw new ModelNotReadyException();
 
+    /// <summary>Takes no new work and runs what is queued, until <paramref name="cancellationToken"/> fires (shutdown).</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => _classifier?.DrainAsync(cancellationToken) ?? Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _classifier, null) is { } classifier)

@@ -6,6 +6,7 @@ using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Hosting;
 
@@ -33,9 +34,29 @@ public sealed class ModelLoaderService(
             : "ONNX Runtime was started before the service: each session keeps its own thread pools");
         logger.LogInformation("Loading model {Path} (execution provider {Preference})", options.Path, options.ExecutionProvider);
         // Loading is synchronous native work; keep it off the thread that starts the host.
-        var model = await Task.Run(() => OnnxModel.Load(options.ToLoadSettings(), batching.MaxBatchSize, logger, memory: memory), cancellationToken);
-        host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>(), memory));
+        var settings = options.ToLoadSettings();
+        OnnxModel model;
+        try
+        {
+            model = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, logger, memory: memory), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            InferenceMetrics.CountModelLoad(settings.DisplayName, 1, succeeded: false);
+            throw;
+        }
+
+        InferenceMetrics.CountModelLoad(settings.DisplayName, 1, succeeded: true);
+        host.Activate(new ImageClassifier(model, batching, imageLimits.Value, loggerFactory.CreateLogger<ImageClassifier>(), memory: memory));
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
+    /// <summary>
+    /// Unloads the model. In a web host this runs after the server has stopped and drained its requests (hosted services
+    /// stop in reverse order, the server first); rows still queued run while the host's shutdown time lasts.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await host.DrainAsync(cancellationToken);
+        await host.DisposeAsync();
+    }
 }

@@ -5,6 +5,7 @@ using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Inference.Repository;
 
@@ -194,7 +195,8 @@ public sealed class RepositorySynchronizer(
         {
             // Loading is synchronous native work; keep it off the host's threads. The warm-up runs inside Load.
             var loaded = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>(), memory: memory), cancellationToken);
-            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>(), memory);
+            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>(), version.Version, memory);
+            InferenceMetrics.CountModelLoad(model.Name, version.Version, succeeded: true);
             _refused.Remove(version.Path);
             Retire(version.Serve(new ClassifierGeneration(classifier, file, batching)));
             _logger.LogInformation("Model {Name} version {Version} is ready", model.Name, version.Version);
@@ -202,6 +204,7 @@ public sealed class RepositorySynchronizer(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever one file does wrong (ModelLoadException, a failing warm-up), the rest keeps serving.
+            InferenceMetrics.CountModelLoad(model.Name, version.Version, succeeded: false);
             _refused[version.Path] = file;
             version.Fail(replacing ? $"a new file was refused, the previous one still serves: {e.Message}" : e.Message);
             _logger.LogError("Model {Name} version {Version}: {Path} was refused: {Reason}", model.Name, version.Version, version.Path, e.Message);

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
@@ -26,11 +24,9 @@ public class PublishedService : IAsyncLifetime
     public static readonly string[] Labels = ["cat", "dog", "bird"];
 
     private const int ImageSize = 32;
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly StringBuilder _output = new();
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private Process? _process;
+    private ServiceProcess? _service;
 
     public PublishedService()
         : this("cpu", new Dictionary<string, string>())
@@ -63,16 +59,7 @@ public class PublishedService : IAsyncLifetime
         Dockerfile.Environment("service", new Dictionary<string, string> { ["FLAVOR"] = Flavor });
 
     /// <summary>Everything the service printed so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _service?.Output ?? "";
 
     public async Task InitializeAsync()
     {
@@ -89,23 +76,16 @@ public class PublishedService : IAsyncLifetime
         Assert.True(publish.ExitCode == 0, $"dotnet publish failed: {publish}");
 
         WriteDefaultModel();
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        _service = StartInstance(_settings);
+        BaseAddress = _service.BaseAddress;
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        Start(BaseAddress);
-        await WaitUntilReadyAsync();
+        await _service.WaitUntilReadyAsync(Client);
     }
 
     public Task DisposeAsync()
     {
         Client?.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        _process?.Dispose();
+        _service?.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);
@@ -121,6 +101,21 @@ public class PublishedService : IAsyncLifetime
     /// <summary>Runs the published binary with other arguments (e.g. the health probe), as the container's HEALTHCHECK would.</summary>
     public ToolResult RunApp(IEnumerable<string> arguments) =>
         Tool.Run(Tool.DotNet, arguments, workingDirectory: AppFolder, environment: ImageEnvironment, timeout: TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Starts an instance as the ENTRYPOINT does, with the image's environment and <paramref name="settings"/> on top
+    /// (as <c>docker run -e</c> would add them), listening on 127.0.0.1 and a free port. The caller disposes it.
+    /// </summary>
+    public ServiceProcess StartInstance(IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>(ImageEnvironment);
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        return ServiceProcess.Start(AppFolder, [Tool.DotNet, .. Entrypoint().Skip(1)], environment, new Uri($"http://127.0.0.1:{FreePort()}"));
+    }
 
     /// <summary>
     /// Starts a second instance as the ENTRYPOINT does, with <paramref name="settings"/> on top of the image's
@@ -154,86 +149,11 @@ public class PublishedService : IAsyncLifetime
             imageSize: ImageSize);
     }
 
-    private void Start(Uri address)
-    {
-        var entrypoint = Entrypoint();
-        var start = new ProcessStartInfo(Tool.DotNet)
-        {
-            WorkingDirectory = AppFolder, // The image's WORKDIR: relative model paths resolve from here.
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in entrypoint.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in ImageEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in _settings)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
-        start.Environment["ASPNETCORE_URLS"] = address.ToString();
-        _process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
-        _process.OutputDataReceived += (_, line) => Append(line.Data);
-        _process.ErrorDataReceived += (_, line) => Append(line.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
     private string[] Entrypoint()
     {
         var entrypoint = DockerInstruction.ExecForm(Dockerfile.InStage("service", "ENTRYPOINT").Single().Arguments);
         Assert.Equal("dotnet", entrypoint[0]);
         return entrypoint;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + ReadyTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited)
-            {
-                Assert.Fail($"The service exited with code {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Client.GetAsync("/health/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"/health/ready did not answer 200 within {ReadyTimeout}:\n{Output}");
     }
 
     private static int FreePort()

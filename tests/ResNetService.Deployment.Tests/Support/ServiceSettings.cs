@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ResNetService.Api.Hosting;
+using ResNetService.Api.Shutdown;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Hosting;
@@ -31,6 +32,7 @@ public static class ServiceSettings
         [BatchingOptions.SectionName] = typeof(BatchingOptions),
         [ImageLimits.SectionName] = typeof(ImageLimits),
         [UploadLimits.SectionName] = typeof(UploadLimits),
+        [ShutdownOptions.SectionName] = typeof(ShutdownOptions),
         [MemoryBudgetOptions.SectionName] = typeof(MemoryBudgetOptions),
     };
 
@@ -67,15 +69,16 @@ public static class ServiceSettings
         return problems.Count > 0 ? problems : ValidationProblems(environment);
     }
 
+    /// <summary>The shutdown times the service runs with under these variables (on top of appsettings.json).</summary>
+    public static ShutdownOptions Shutdown(IReadOnlyDictionary<string, string> environment) =>
+        Configuration(environment).GetSection(ShutdownOptions.SectionName).Get<ShutdownOptions>() ?? new ShutdownOptions();
+
     /// <summary>What the service's options validation, run at its start, says about these variables.</summary>
     private static IReadOnlyList<string> ValidationProblems(IReadOnlyDictionary<string, string> environment)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Repository.PathOf("src/ResNetService.Api/appsettings.json"))
-            .AddInMemoryCollection(environment.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":"), (string?)v.Value)))
-            .Build();
+        var configuration = Configuration(environment);
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddImageClassifier(configuration).AddUploads();
+        services.AddImageClassifier(configuration).AddUploads().AddGracefulShutdown(configuration);
         using var provider = services.BuildServiceProvider();
 
         Func<object>[] resolvers =
@@ -84,6 +87,7 @@ public static class ServiceSettings
             () => provider.GetRequiredService<IOptions<BatchingOptions>>().Value,
             () => provider.GetRequiredService<IOptions<ImageLimits>>().Value,
             () => provider.GetRequiredService<IOptions<UploadLimits>>().Value,
+            () => provider.GetRequiredService<IOptions<ShutdownOptions>>().Value,
             () => provider.GetRequiredService<IOptions<MemoryBudgetOptions>>().Value,
         ];
         var problems = new List<string>();
@@ -101,4 +105,11 @@ public static class ServiceSettings
 
         return problems.Distinct().ToList(); // A section that others depend on reports through them too.
     }
+
+    /// <summary>appsettings.json with the variables on top, as the service reads them.</summary>
+    private static IConfigurationRoot Configuration(IReadOnlyDictionary<string, string> environment) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Repository.PathOf("src/ResNetService.Api/appsettings.json"))
+            .AddInMemoryCollection(environment.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":"), (string?)v.Value)))
+            .Build();
 }

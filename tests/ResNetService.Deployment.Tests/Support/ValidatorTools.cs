@@ -1,44 +1,25 @@
+using ResNetService.TestSupport;
+
 namespace ResNetService.Deployment.Tests.Support;
 
 /// <summary>
 /// The validators the checks run, installed when missing, so that a check never passes by not running:
-/// Debian's docker-compose (validates a compose file without a Docker engine) through apt-get, and two
-/// Dockerfile linters from the npm registry, pinned, into a folder beside the test binaries.
+/// Debian's docker-compose (validates a compose file without a Docker engine) and promtool (package prometheus)
+/// through apt-get, and two Dockerfile linters from the npm registry, pinned, into a folder beside the test binaries.
 /// </summary>
 public static class ValidatorTools
 {
     public const string DockerfileLint = "dockerfilelint@1.8.0";
     public const string DockerfileUtils = "dockerfile-utils@0.16.3";
 
-    private static readonly Lazy<string> DockerComposePath = new(InstallDockerCompose);
     private static readonly Lazy<string> NodeModulesBin = new(InstallNodeLinters);
 
-    public static string DockerCompose => DockerComposePath.Value;
+    public static string DockerCompose => DebianPackages.Require("docker-compose", "docker-compose");
+
+    /// <summary>Prometheus's own checker of configuration files and metrics expositions.</summary>
+    public static string Promtool => DebianPackages.Require("promtool", "prometheus");
 
     public static string NodeTool(string name) => Path.Combine(NodeModulesBin.Value, name);
-
-    private static string InstallDockerCompose()
-    {
-        if (Tool.Find("docker-compose") is { } installed)
-        {
-            return installed;
-        }
-
-        var aptGet = Tool.Find("apt-get")
-            ?? throw new InvalidOperationException("docker-compose is missing and there is no apt-get to install it.");
-        var environment = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
-        string[] install = ["install", "-y", "--no-install-recommends", "docker-compose"];
-        var result = Tool.Run(aptGet, install, environment: environment, timeout: TimeSpan.FromMinutes(10));
-        if (result.ExitCode != 0)
-        {
-            // A fresh machine may have no package lists yet.
-            Tool.Run(aptGet, ["update"], environment: environment, timeout: TimeSpan.FromMinutes(10));
-            result = Tool.Run(aptGet, install, environment: environment, timeout: TimeSpan.FromMinutes(10));
-        }
-
-        return Tool.Find("docker-compose")
-            ?? throw new InvalidOperationException($"apt-get could not install docker-compose: {result}");
-    }
 
     private static string InstallNodeLinters()
     {

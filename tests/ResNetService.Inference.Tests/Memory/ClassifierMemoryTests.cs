@@ -5,6 +5,8 @@ using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Telemetry;
+using ResNetService.Inference.Tests.Telemetry;
 
 namespace ResNetService.Inference.Tests.Memory;
 
@@ -142,5 +144,28 @@ public sealed class ClassifierMemoryTests(ModelFiles files) : IClassFixture<Mode
 
         Assert.Throws<ModelLoadException>(() => OnnxModel.Load(settings with { Path = broken }, memory: budget));
         Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task Header_refusals_and_memory_timeouts_are_counted_like_other_refusals()
+    {
+        var name = $"budgeted-{Guid.NewGuid():N}";
+        using var recorder = new TelemetryRecorder(name);
+        var budget = Budget(ImageWeight);
+        var path = files.Write(name, ModelFiles.SmallModelMetadata());
+        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, Name = name, ExecutionProvider = ExecutionProviderPreference.Cpu });
+        await using var classifier = new ImageClassifier(model, new BatchingOptions(), new ImageLimits(), memory: budget);
+        using var otherDecode = await budget.AcquireAsync(ImageWeight, MemoryUse.Decode);
+
+        await Assert.ThrowsAsync<ImageRejectedException>(() => classifier.ClassifyAsync(new byte[] { 1, 2, 3, 4, 5, 6 }, topK: 1));
+        var waiting = classifier.ClassifyAsync(Image, topK: 1);
+        _time.Advance(WaitTimeout);
+        await Assert.ThrowsAsync<OverloadedException>(() => waiting);
+
+        var refused = Assert.Single(recorder.Of("resnet_service.images.rejected"));
+        Assert.Equal("not_an_image", refused.Tags[InferenceMetrics.ErrorTypeTag]);
+        Assert.Single(recorder.Spans(InferenceActivities.Preprocess), span => span.Status == System.Diagnostics.ActivityStatusCode.Error);
+        var shed = Assert.Single(recorder.Of("resnet_service.requests.rejected"));
+        Assert.Equal("memory_budget", shed.Tags[InferenceMetrics.ReasonTag]);
     }
 }

@@ -1,0 +1,14 @@
+namespace ResNetService.Inference.Telemetry;
+
+/// <summary>
+/// Why a request was refused to shed load: the <c>reason</c> tag of <c>resnet_service.requests.rejected</c>. The tag
+/// value is the member's name in snake_case (<see cref="TagValues"/>), so a new reason is one line here.
+/// </summary>
+public enum OverloadReason
+{
+    /// <summary>The model's queue had no room for the request's images.</summary>
+    QueueFull,
+
+    /// <summary>An image's decode found no room in the memory budget within <c>Memory:WaitTimeout</c>.</summary>
+    MemoryBudget,
+}

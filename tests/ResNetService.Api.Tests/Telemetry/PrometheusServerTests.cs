@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ResNetService.Api.Tests.Support;
+
+namespace ResNetService.Api.Tests.Telemetry;
+
+/// <summary>A real Prometheus server scrapes the service on a real port and answers PromQL about it.</summary>
+[Collection(TelemetryTestCollection.Name)]
+public sealed class PrometheusServerTests
+{
+    [Fact]
+    public async Task Prometheus_scrapes_the_service_and_answers_a_query_about_its_images()
+    {
+        using var model = new TestModel();
+        var name = $"scraped-{Guid.NewGuid():N}"[..16];
+        await using var factory = new ServiceFactory(model.Path, new Dictionary<string, string?> { ["Model:Name"] = name });
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        await factory.WaitUntilReadyAsync();
+        using var client = factory.CreateClient();
+        await client.ClassifyAsync(TestImages.Png(1));
+        await client.ClassifyAsync(TestImages.Png(2));
+
+        await using var prometheus = await PrometheusServer.StartAsync(address.Authority);
+
+        Assert.Equal(1, await prometheus.QueryUntilFoundAsync("up{job=\"resnet-service\"} == 1"));
+        Assert.Equal(2, await prometheus.QueryUntilFoundAsync($"resnet_service_images_classified_total{{model_name=\"{name}\",model_version=\"1\"}} > 0"));
+        Assert.Equal(1, await prometheus.QueryUntilFoundAsync($"resnet_service_model_info{{model_name=\"{name}\",model_execution_provider=\"CPUExecutionProvider\"}}"));
+    }
+}

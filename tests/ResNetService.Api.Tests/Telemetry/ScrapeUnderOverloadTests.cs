@@ -1,0 +1,151 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using ResNetService.Api.Tests.Support;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.Hosting;
+using ResNetService.Inference.Telemetry;
+
+namespace ResNetService.Api.Tests.Telemetry;
+
+/// <summary>A scrape while the model is stuck and its queue full still answers, and shows the overload.</summary>
+[Collection(TelemetryTestCollection.Name)]
+public sealed class ScrapeUnderOverloadTests
+{
+    [Fact]
+    public async Task A_scrape_while_the_queue_is_full_answers_and_counts_the_rejections()
+    {
+        using var model = new TestModel();
+        await using var factory = new StuckService(model.Path);
+        await factory.WaitUntilReadyAsync();
+        using var client = factory.CreateClient();
+        var stuck = factory.Services.GetRequiredService<StuckClassifier>();
+        try
+        {
+            // The first image is taken into a model run that blocks, the second fills the queue, the third is refused.
+            var running = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(1)));
+            await stuck.Model.EnteredAsync();
+            var queued = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(2)));
+            await WaitUntilAsync(() => stuck.Statistics.QueueLength == 1);
+            using (var refused = await client.PostAsync("/classify", Requests.RawBody(TestImages.Png(3))))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            }
+
+            using var scrape = await client.GetAsync("/metrics");
+
+            Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+            var exposition = new Exposition(await scrape.Content.ReadAsStringAsync());
+            (string, string)[] labels = [("model_name", stuck.Name), ("model_version", "1")];
+            Assert.Equal(1, exposition.Single("resnet_service_requests_rejected_total", [.. labels, ("reason", "queue_full")]).Value);
+            Assert.Equal(1, exposition.Single("resnet_service_queue_length", labels).Value);
+
+            stuck.Model.Release();
+            using var first = await running;
+            using var second = await queued;
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        }
+        finally
+        {
+            stuck.Model.Release();
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 300 && !condition(); attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), "The condition did not hold within 30 s.");
+    }
+
+    private sealed class StuckService(string modelPath) : ServiceFactory(modelPath)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton(provider => new StuckClassifier(provider.GetRequiredService<ImageClassifierHost>()));
+                services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<StuckClassifier>());
+            });
+        }
+    }
+
+    /// <summary>A model run that blocks until the test releases it, taking one row at a time.</summary>
+    public sealed class GatedModel : IBatchModel
+    {
+        private readonly ManualResetEventSlim _gate = new(false);
+        private readonly SemaphoreSlim _entered = new(0);
+
+        public int InputLength => 1;
+
+        public int OutputLength => 1;
+
+        public void Run(Memory<float> input, int rows, Span<float> output)
+        {
+            _entered.Release();
+            _gate.Wait(TimeSpan.FromSeconds(60));
+        }
+
+        public async Task EnteredAsync() =>
+            Assert.True(await _entered.WaitAsync(TimeSpan.FromSeconds(30)), "The model run never started.");
+
+        public void Release() => _gate.Set();
+    }
+
+    /// <summary>
+    /// The default model's classifier with a gate in front: each image first passes a batcher (queue of one) whose
+    /// model blocks until released, then the real classifier answers it.
+    /// </summary>
+    public sealed class StuckClassifier : IImageClassifier, IAsyncDisposable
+    {
+        private readonly IImageClassifier _real;
+        private readonly ModelTelemetry _telemetry;
+        private readonly DynamicBatcher _batcher;
+
+        public StuckClassifier(IImageClassifier real)
+        {
+            _real = real;
+            _telemetry = new ModelTelemetry(Name, 1, "GatedExecutionProvider");
+            _batcher = new DynamicBatcher(Model, new BatchingOptions { MaxBatchSize = 1, QueueCapacity = 1, MaxBatchDelay = TimeSpan.Zero },
+                telemetry: _telemetry);
+            _telemetry.ObserveQueueLength(() => _batcher.Statistics.QueueLength);
+        }
+
+        public string Name { get; } = $"stuck-{Guid.NewGuid():N}"[..14];
+
+        public GatedModel Model { get; } = new();
+
+        public bool IsReady => _real.IsReady;
+
+        public Inference.Model.ModelInfo Info => _real.Info;
+
+        public InferenceStatistics Statistics => _batcher.Statistics;
+
+        public async Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default)
+        {
+            await _batcher.RunAsync(_batcher.RentRow(), cancellationToken);
+            return await _real.ClassifyAsync(image, topK, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+            IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public async ValueTask DisposeAsync()
+        {
+            Model.Release();
+            _telemetry.Dispose();
+            await _batcher.DisposeAsync();
+        }
+    }
+}

@@ -104,6 +104,7 @@ public static class ClassifyEndpoints
             return problem!;
         }
 
+        classifier.EnsureRoom(1); // A full queue refuses before the body is read: refusing costs next to nothing.
         var image = await uploads.ReadSingleAsync(request, cancellationToken);
         var result = await classifier.ClassifyAsync(image.Bytes, topK, cancellationToken);
         return TypedResults.Ok(ClassificationResponse.From(model.Name, result));
@@ -119,6 +120,8 @@ public static class ClassifyEndpoints
             return problem!;
         }
 
+        // Refused before the body is read when not even one image fits; the classifier checks them all before decoding.
+        classifier.EnsureRoom(1);
         var images = await uploads.ReadBatchAsync(httpContext.Request, cancellationToken);
         var results = await classifier.ClassifyBatchAsync(
             images.Select(image => (ReadOnlyMemory<byte>)image.Bytes).ToList(), topK, cancellationToken);

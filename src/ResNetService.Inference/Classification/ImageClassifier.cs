@@ -13,28 +13,41 @@ namespace ResNetService.Inference.Classification;
 /// </summary>
 public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 {
-    private readonly OnnxModel _model;
+    private readonly ModelInfo _info;
+    private readonly IBatchModel _model;
     private readonly ImageLimits _limits;
     private readonly DynamicBatcher _batcher;
     private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="model"/> (disposed with this classifier).</summary>
-    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null)
+    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, TimeProvider? timeProvider = null)
+        : this(model.Info, model, batching, limits, logger, timeProvider)
     {
+    }
+
+    /// <summary>
+    /// Runs any batch model that <paramref name="info"/> describes (tests use one that blocks until released), and takes
+    /// ownership of it when it is disposable.
+    /// </summary>
+    public ImageClassifier(ModelInfo info, IBatchModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        _info = info;
         _model = model;
         _limits = limits;
-        _batcher = new DynamicBatcher(model, batching, logger);
+        _batcher = new DynamicBatcher(model, batching, logger, timeProvider);
     }
 
     public bool IsReady => !_disposed;
 
-    public ModelInfo Info => _model.Info;
+    public ModelInfo Info => _info;
 
     public InferenceStatistics Statistics => _batcher.Statistics;
 
     public async Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        EnsureRoom(1); // A full queue refuses before the decoding.
         var (row, preprocessingTime) = Preprocess(image.Span);
         var result = await _batcher.RunAsync(row, cancellationToken);
         return Rank(result, topK, preprocessingTime);
@@ -44,6 +57,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        EnsureRoom(images.Count); // Refused before any image is decoded when they cannot all be queued now.
         var rejections = new ImageRejectedException?[images.Count];
         var prepared = new List<(int Index, float[] Row, TimeSpan Time)>(images.Count);
         try
@@ -106,6 +120,8 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
             }
         }
 
+        EnsureRoom(rows.Count);
+
         // The batcher owns rented rows from here on, and gives them back (also when it refuses them).
         var rented = new float[rows.Count][];
         for (var i = 0; i < rows.Count; i++)
@@ -124,6 +140,16 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         return outputs;
     }
 
+    public void EnsureRoom(int images)
+    {
+        if (_disposed)
+        {
+            throw ModelNotReadyException.Unloaded();
+        }
+
+        _batcher.EnsureRoom(images);
+    }
+
     /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>
     private (float[] Row, TimeSpan Time) Preprocess(ReadOnlySpan<byte> image)
     {
@@ -133,7 +159,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var settings = _model.Info.Preprocessing;
+        var settings = _info.Preprocessing;
         var row = _batcher.RentRow();
         try
         {
@@ -151,12 +177,12 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     private ClassificationResult Rank(BatchRowResult result, int topK, TimeSpan preprocessingTime)
     {
         var probabilities = result.Output;
-        if (_model.Info.OutputKind == OutputKinds.Logits)
+        if (_info.OutputKind == OutputKinds.Logits)
         {
             Probabilities.Softmax(result.Output, probabilities);
         }
 
-        var labels = _model.Info.Labels;
+        var labels = _info.Labels;
         var predictions = Probabilities.TopK(probabilities, topK)
             .Select(i => new Prediction(i, labels[i], probabilities[i]))
             .ToArray();
@@ -172,6 +198,6 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 
         _disposed = true;
         await _batcher.DisposeAsync();
-        _model.Dispose();
+        (_model as IDisposable)?.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
 
@@ -15,12 +16,13 @@ namespace ResNetService.Inference.Repository;
 /// </summary>
 public sealed class ModelRepositoryLoader(
     ModelRepository repository,
-    ImageClassifierHost defaultModel,
+    IImageClassifier defaultModel,
     IOptions<ModelOptions> modelOptions,
     IOptions<ModelRepositoryOptions> repositoryOptions,
     IOptions<BatchingOptions> batchingOptions,
     IOptions<ImageLimits> imageLimits,
-    ILoggerFactory loggerFactory) : BackgroundService
+    ILoggerFactory loggerFactory,
+    TimeProvider? timeProvider = null) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private RepositorySynchronizer? _synchronizer;
@@ -36,7 +38,7 @@ public sealed class ModelRepositoryLoader(
         }
 
         _synchronizer = new RepositorySynchronizer(
-            repository, options, modelOptions.Value, batchingOptions.Value, imageLimits.Value, loggerFactory);
+            repository, options, modelOptions.Value, batchingOptions.Value, imageLimits.Value, loggerFactory, timeProvider);
         await SyncAsync(stoppingToken);
         repository.MarkScanned();
         if (options.PollInterval <= TimeSpan.Zero)

@@ -20,7 +20,8 @@ public sealed class RepositorySynchronizer(
     ModelOptions modelOptions,
     BatchingOptions batchingOptions,
     ImageLimits imageLimits,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    TimeProvider? timeProvider = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RepositorySynchronizer>();
     private readonly Dictionary<string, FileFingerprint> _configs = new(StringComparer.Ordinal);
@@ -192,7 +193,7 @@ public sealed class RepositorySynchronizer(
         {
             // Loading is synchronous native work; keep it off the host's threads. The warm-up runs inside Load.
             var loaded = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>()), cancellationToken);
-            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>());
+            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>(), timeProvider);
             _refused.Remove(version.Path);
             Retire(version.Serve(new ClassifierGeneration(classifier, file, batching)));
             _logger.LogInformation("Model {Name} version {Version} is ready", model.Name, version.Version);
@@ -220,6 +221,7 @@ public sealed class RepositorySynchronizer(
         MaxBatchSize = config.MaxBatchSize ?? batchingOptions.MaxBatchSize,
         MaxBatchDelay = batchingOptions.MaxBatchDelay,
         QueueCapacity = config.QueueCapacity ?? batchingOptions.QueueCapacity,
+        QueueTimeout = batchingOptions.QueueTimeout,
         RetryAfter = batchingOptions.RetryAfter,
     };
 }

@@ -4,6 +4,8 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Proxies;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
 using ResNetService.Api.V2;
 using ResNetService.Inference.Hosting;
@@ -24,13 +26,17 @@ builder.Services.AddImageClassifier(builder.Configuration);
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();
+builder.Services.AddTrustedProxies();
+builder.Services.AddClientRateLimiting();
 
 var app = builder.Build();
 
+app.UseTrustedProxies(); // First: everything after sees the client's address.
 app.UseServiceRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages(); // Empty-bodied errors (404, 405) get problem details too.
 app.UseServiceSwagger();
+app.UseClientRateLimiting();
 
 app.MapClassifyEndpoints();
 app.MapModelEndpoints();

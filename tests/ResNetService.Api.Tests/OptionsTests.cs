@@ -17,6 +17,11 @@ public sealed class OptionsTests(ServiceFixture fixture)
     [InlineData("--Batching:QueueCapacity=8", "Batching:QueueCapacity")] // Below Uploads:MaxFilesPerBatch (32).
     [InlineData("--ModelRepository:Root=/no/such/repository", "ModelRepository:Root")]
     [InlineData("--ModelRepository:VersionPolicy:Latest=0", "ModelRepository:VersionPolicy")]
+    [InlineData("--Batching:QueueTimeout=-00:00:01", "Batching:QueueTimeout")]
+    [InlineData("--ForwardedHeaders:KnownProxies:0=proxy.local", "ForwardedHeaders:KnownProxies has 'proxy.local'")]
+    [InlineData("--ForwardedHeaders:KnownNetworks:0=10.0.0.0", "ForwardedHeaders:KnownNetworks has '10.0.0.0'")]
+    [InlineData("--RateLimiting:TokenLimit=0", "TokenLimit")]
+    [InlineData("--RateLimiting:ReplenishmentPeriod=00:00:00", "RateLimiting:ReplenishmentPeriod")]
     public async Task An_invalid_option_stops_the_start_with_one_clear_line(string setting, string named)
     {
         var (exitCode, output) = await RunServiceAsync($"--Model:Path={fixture.Model.Path}", setting);

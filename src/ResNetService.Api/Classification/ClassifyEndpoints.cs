@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Repository;
@@ -18,6 +19,7 @@ public static class ClassifyEndpoints
         var group = routes.MapGroup("/classify")
             .WithTags("Classification")
             .DisableAntiforgery() // Uploads come from scripts and Swagger UI, not from forms this service renders.
+            .RequireRateLimiting(RateLimitingSetup.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -50,6 +52,7 @@ public static class ClassifyEndpoints
     {
         group.WithTags("Models")
             .DisableAntiforgery()
+            .RequireRateLimiting(RateLimitingSetup.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

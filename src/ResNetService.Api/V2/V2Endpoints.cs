@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Inference;
 using ResNetService.Inference.Repository;
 
@@ -51,6 +52,7 @@ public static class V2Endpoints
             .WithName("V2ModelReady" + suffix)
             .WithSummary("200 when the model is ready, else 400; 404 for an unknown model");
         group.MapPost(prefix + "/infer", infer)
+            .RequireRateLimiting(RateLimitingSetup.Policy)
             .WithName("V2Infer" + suffix)
             .WithSummary("Run the model on FP32 tensors or BYTES encoded images")
             .WithDescription(

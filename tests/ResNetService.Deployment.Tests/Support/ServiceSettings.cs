@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ResNetService.Api.Hosting;
+using ResNetService.Api.Proxies;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Hosting;
@@ -30,6 +32,8 @@ public static class ServiceSettings
         [BatchingOptions.SectionName] = typeof(BatchingOptions),
         [ImageLimits.SectionName] = typeof(ImageLimits),
         [UploadLimits.SectionName] = typeof(UploadLimits),
+        [TrustedProxies.SectionName] = typeof(TrustedProxies),
+        [ClientRateLimits.SectionName] = typeof(ClientRateLimits),
     };
 
     /// <summary>The problems found, one line each; empty when every variable is a real setting with a valid value.</summary>
@@ -73,7 +77,7 @@ public static class ServiceSettings
             .AddInMemoryCollection(environment.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":"), (string?)v.Value)))
             .Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddImageClassifier(configuration).AddUploads();
+        services.AddImageClassifier(configuration).AddUploads().AddTrustedProxies().AddClientRateLimiting();
         using var provider = services.BuildServiceProvider();
 
         Func<object>[] resolvers =
@@ -82,6 +86,8 @@ public static class ServiceSettings
             () => provider.GetRequiredService<IOptions<BatchingOptions>>().Value,
             () => provider.GetRequiredService<IOptions<ImageLimits>>().Value,
             () => provider.GetRequiredService<IOptions<UploadLimits>>().Value,
+            () => provider.GetRequiredService<IOptions<TrustedProxies>>().Value,
+            () => provider.GetRequiredService<IOptions<ClientRateLimits>>().Value,
         ];
         var problems = new List<string>();
         foreach (var resolve in resolvers)

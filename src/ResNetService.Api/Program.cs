@@ -4,6 +4,8 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Proxies;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Shutdown;
 using ResNetService.Api.Telemetry;
 using ResNetService.Api.Uploads;
@@ -28,13 +30,17 @@ builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();
 builder.Services.AddServiceTelemetry(builder.Configuration);
+builder.Services.AddTrustedProxies();
+builder.Services.AddClientRateLimiting();
 
 var app = builder.Build();
 
+app.UseTrustedProxies(); // First: everything after sees the client's address.
 app.UseServiceRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages(); // Empty-bodied errors (404, 405) get problem details too.
 app.UseServiceSwagger();
+app.UseClientRateLimiting();
 
 app.MapClassifyEndpoints();
 app.MapModelEndpoints();

@@ -16,6 +16,8 @@ public sealed class LogLevelTests
     {
         { ProblemKinds.Overloaded.Slug, LogLevel.Debug, LogEventLevel.Debug },
         { ProblemKinds.NotReady.Slug, LogLevel.Debug, LogEventLevel.Debug },
+        { ProblemKinds.QueueTimeout.Slug, LogLevel.Debug, LogEventLevel.Debug },
+        { ProblemKinds.RateLimited.Slug, LogLevel.Debug, LogEventLevel.Debug },
         { ProblemKinds.InternalError.Slug, LogLevel.Warning, LogEventLevel.Error },
         { ProblemKinds.RequestTooLarge.Slug, LogLevel.Warning, LogEventLevel.Information },
         { ProblemKinds.MissingImage.Slug, LogLevel.Warning, LogEventLevel.Information },

@@ -21,6 +21,11 @@ public sealed class OptionsTests(ServiceFixture fixture)
     [InlineData("--Shutdown:DrainTimeout=abc", "Shutdown:DrainTimeout")]
     [InlineData("--Memory:WaitTimeout=-00:00:01", "Memory:WaitTimeout")]
     [InlineData("--Memory:BaselineBytes=999999999999999", "Memory:BaselineBytes")] // Nothing left of the memory .NET reports.
+    [InlineData("--Batching:QueueTimeout=-00:00:01", "Batching:QueueTimeout")]
+    [InlineData("--ForwardedHeaders:KnownProxies:0=proxy.local", "ForwardedHeaders:KnownProxies has 'proxy.local'")]
+    [InlineData("--ForwardedHeaders:KnownNetworks:0=10.0.0.0", "ForwardedHeaders:KnownNetworks has '10.0.0.0'")]
+    [InlineData("--RateLimiting:TokenLimit=0", "TokenLimit")]
+    [InlineData("--RateLimiting:ReplenishmentPeriod=00:00:00", "RateLimiting:ReplenishmentPeriod")]
     public async Task An_invalid_option_stops_the_start_with_one_clear_line(string setting, string named)
     {
         var (exitCode, output) = await RunServiceAsync($"--Model:Path={fixture.Model.Path}", setting);

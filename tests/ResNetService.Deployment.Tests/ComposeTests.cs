@@ -108,6 +108,25 @@ public sealed partial class ComposeTests
     }
 
     [Fact]
+    public void The_replicas_trust_the_forwarded_client_address_of_nginx_alone()
+    {
+        var config = Resolve(("SCALE_SUBNET", "10.99.7.0/24"), ("LB_ADDRESS", "10.99.7.20"));
+        var replica = Service(config, "replica");
+        var lb = Service(config, "lb");
+        var nginx = File.ReadAllText(Repository.PathOf("docker/nginx.conf"));
+
+        var address = lb.Text("networks", "scale", "ipv4_address");
+        Assert.Equal("10.99.7.20", address);
+        Assert.Equal(address, replica.Map("environment").Strings()["ForwardedHeaders__KnownProxies__0"]);
+        Assert.Equal(["scale"], replica.Map("networks").Children.Keys.Select(k => k.ToString()));
+        var subnet = Assert.Single(config.List("networks", "scale", "ipam", "config")).Text("subnet");
+        Assert.True(System.Net.IPNetwork.Parse(subnet!).Contains(System.Net.IPAddress.Parse(address!)), $"{address} is outside {subnet}");
+        // nginx appends the address it saw to what the client sent: the service believes that last one only.
+        Assert.Matches(@"proxy_set_header\s+X-Forwarded-For\s+\$proxy_add_x_forwarded_for;", nginx);
+        Assert.Equal("172.30.250.10", Service(Config(), "replica").Map("environment").Strings()["ForwardedHeaders__KnownProxies__0"]);
+    }
+
+    [Fact]
     public void Nginx_sends_to_the_replicas_service_port_and_accepts_uploads_as_large_as_the_service()
     {
         var nginx = File.ReadAllText(Repository.PathOf("docker/nginx.conf"));

@@ -141,9 +141,10 @@ public class DynamicBatcherTests
         var model = new FakeModel();
         await using var batcher = new DynamicBatcher(model, new BatchingOptions { QueueCapacity = 2 });
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        var error = Assert.Throws<TooManyRowsException>(() =>
             batcher.RunManyAsync([Row(batcher, 1, 0), Row(batcher, 2, 0), Row(batcher, 3, 0)]));
 
+        Assert.Equal(2, error.QueueCapacity);
         Assert.Contains("QueueCapacity", error.Message);
         Assert.Equal(0, batcher.Statistics.Overloaded);
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Repository;
@@ -18,6 +19,7 @@ public static class ClassifyEndpoints
         var group = routes.MapGroup("/classify")
             .WithTags("Classification")
             .DisableAntiforgery() // Uploads come from scripts and Swagger UI, not from forms this service renders.
+            .RequireRateLimiting(RateLimitingSetup.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -50,6 +52,7 @@ public static class ClassifyEndpoints
     {
         group.WithTags("Models")
             .DisableAntiforgery()
+            .RequireRateLimiting(RateLimitingSetup.Policy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -104,6 +107,7 @@ public static class ClassifyEndpoints
             return problem!;
         }
 
+        classifier.EnsureRoom(1); // A full queue refuses before the body is read: refusing costs next to nothing.
         var image = await uploads.ReadSingleAsync(request, cancellationToken);
         var result = await classifier.ClassifyAsync(image.Bytes, topK, cancellationToken);
         return TypedResults.Ok(ClassificationResponse.From(model.Name, result));
@@ -119,6 +123,8 @@ public static class ClassifyEndpoints
             return problem!;
         }
 
+        // Refused before the body is read when not even one image fits; the classifier checks them all before decoding.
+        classifier.EnsureRoom(1);
         var images = await uploads.ReadBatchAsync(httpContext.Request, cancellationToken);
         var results = await classifier.ClassifyBatchAsync(
             images.Select(image => (ReadOnlyMemory<byte>)image.Bytes).ToList(), topK, cancellationToken);

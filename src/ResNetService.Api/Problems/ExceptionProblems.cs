@@ -13,6 +13,8 @@ public static class ExceptionProblems
         ApiProblemException api => new(api.Kind, api.Message),
         ImageRejectedException rejected => new(Kind(rejected.Problem), rejected.Message),
         OverloadedException overloaded => new(ProblemKinds.Overloaded, overloaded.Message, overloaded.RetryAfter),
+        QueueTimeoutException timedOut => new(ProblemKinds.QueueTimeout, timedOut.Message, timedOut.RetryAfter),
+        TooManyRowsException tooMany => new(ProblemKinds.TooManyFiles, tooMany.Message),
         ModelNotFoundException notFound => new(ProblemKinds.ModelNotFound, notFound.Message),
         ModelNotReadyException notReady => new(ProblemKinds.NotReady, notReady.Message, TimeSpan.FromSeconds(5)),
 

@@ -27,6 +27,12 @@ public static class ProblemKinds
     public static readonly ProblemKind Overloaded =
         new("overloaded", StatusCodes.Status503ServiceUnavailable, "The service is busy; try again shortly.");
 
+    public static readonly ProblemKind QueueTimeout =
+        new("queue-timeout", StatusCodes.Status503ServiceUnavailable, "The request waited too long for the model; try again shortly.");
+
+    public static readonly ProblemKind RateLimited =
+        new("rate-limited", StatusCodes.Status429TooManyRequests, "Too many requests from this client; slow down.");
+
     public static readonly ProblemKind ModelNotFound =
         new("model-not-found", StatusCodes.Status404NotFound, "There is no such model or model version.");
 
@@ -39,6 +45,6 @@ public static class ProblemKinds
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
         NotAnImage, UnsupportedMediaType, RequestTooLarge, TooManyPixels, TooManyFiles,
-        MissingImage, BadParameter, Overloaded, ModelNotFound, NotReady, InternalError,
+        MissingImage, BadParameter, Overloaded, QueueTimeout, RateLimited, ModelNotFound, NotReady, InternalError,
     ];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Shutdown;
 using ResNetService.Inference;
 using ResNetService.Inference.Repository;
@@ -52,6 +53,7 @@ public static class V2Endpoints
             .WithName("V2ModelReady" + suffix)
             .WithSummary("200 when the model is ready, else 400; 404 for an unknown model");
         group.MapPost(prefix + "/infer", infer)
+            .RequireRateLimiting(RateLimitingSetup.Policy)
             .WithName("V2Infer" + suffix)
             .WithSummary("Run the model on FP32 tensors or BYTES encoded images")
             .WithDescription(
@@ -97,6 +99,7 @@ public static class V2Endpoints
     {
         // Held until the answer is written, so that a reload meanwhile lets this request finish on its session.
         using var lease = Acquire(repository, name, version); // Before the body: 503 while loading.
+        lease.Classifier.EnsureRoom(1); // A full queue refuses before the body is read.
         var inference = new V2Inference(lease.Classifier, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
         using var body = await V2RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
         var parsed = V2RequestParser.Parse(body.Json.Span);

@@ -18,8 +18,8 @@ public sealed class V2Exception(string message, int status = StatusCodes.Status4
 
 /// <summary>
 /// Every failure on a V2 route as the protocol's error object, with the REST routes' statuses: 404 unknown model,
-/// 400 anything malformed (a bad image too), 413 a body over V2:MaxRequestBytes, 503 + Retry-After overloaded or not
-/// ready, 500 (details only in the log) anything unexpected.
+/// 400 anything malformed (a bad image too), 413 a body over V2:MaxRequestBytes, 503 + Retry-After overloaded, timed
+/// out in the queue or not ready, 500 (details only in the log) anything unexpected.
 /// </summary>
 public static class V2Errors
 {
@@ -46,6 +46,8 @@ public static class V2Errors
             ImageRejectedException rejected => (StatusCodes.Status400BadRequest, rejected.Message, null),
             JsonException json => (StatusCodes.Status400BadRequest, $"The request is not valid JSON: {json.Message}", null),
             OverloadedException overloaded => (StatusCodes.Status503ServiceUnavailable, overloaded.Message, overloaded.RetryAfter),
+            QueueTimeoutException timedOut => (StatusCodes.Status503ServiceUnavailable, timedOut.Message, timedOut.RetryAfter),
+            TooManyRowsException tooMany => (StatusCodes.Status400BadRequest, tooMany.Message, null),
             ModelNotReadyException notReady => (StatusCodes.Status503ServiceUnavailable, notReady.Message, TimeSpan.FromSeconds(5)),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "The request body exceeds the configured limit (V2:MaxRequestBytes).", null),
@@ -58,8 +60,8 @@ public static class V2Errors
         }
         else
         {
-            // Overload and not-ready are expected under load: Debug, and request logging is told (ExpectedUnavailability).
-            var expected = exception is OverloadedException or ModelNotReadyException;
+            // Overload, queue deadlines and not-ready are expected under load: Debug, and request logging is told (ExpectedUnavailability).
+            var expected = exception is OverloadedException or QueueTimeoutException or ModelNotReadyException;
             if (expected)
             {
                 ExpectedUnavailability.Mark(httpContext);

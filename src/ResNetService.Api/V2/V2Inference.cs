@@ -131,6 +131,7 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
         }
 
         var rows = BatchSize(input);
+        classifier.EnsureRoom(rows); // Before the (JSON) numbers are parsed.
         var rowLength = Model.Preprocessing.TensorLength;
         var count = rows * rowLength;
         var values = ArrayPool<float>.Shared.Rent(count);
@@ -173,6 +174,7 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
         }
 
         var count = BatchSize(input);
+        classifier.EnsureRoom(count); // Before any image is decoded (base64 included).
         var base64 = input.ContentType switch
         {
             null => false,

@@ -21,6 +21,12 @@ public sealed class BatchingOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 64;
 
+    /// <summary>
+    /// Longest time an image may wait in the queue: one that waited longer when its batch is formed is not run, and its
+    /// caller gets <see cref="QueueTimeoutException"/> (503) instead of a late answer. Zero: no limit.
+    /// </summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>What an overloaded caller is told to wait before retrying (Retry-After).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -14,7 +14,9 @@ public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan Queu
 /// Shares model runs between concurrent callers. Callers fill a pooled row (preprocessing on their own thread) and
 /// queue it; one consumer gathers rows until <see cref="BatchingOptions.MaxBatchSize"/> or
 /// <see cref="BatchingOptions.MaxBatchDelay"/>, runs them as one batch and hands each caller its own output row.
-/// The queue is bounded: a caller that finds it full gets <see cref="OverloadedException"/> at once.
+/// The queue is bounded: a caller that finds it full gets <see cref="OverloadedException"/> at once. A row that waited
+/// longer than <see cref="BatchingOptions.QueueTimeout"/> is not run (<see cref="QueueTimeoutException"/>), and a row
+/// whose caller went away gives its room back at once and is skipped. Time comes from a <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
@@ -22,26 +24,35 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly BatchingOptions _options;
     private readonly ILogger _logger;
     private readonly ModelTelemetry? _telemetry;
+    private readonly TimeProvider _time;
     private readonly Channel<QueuedRow> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _consumer;
     private readonly float[] _batchInput;
     private readonly float[] _batchOutput;
     private volatile bool _closed; // draining or stopped: no new rows
-    private int _reserved; // rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
+    private int _reserved; // live rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
+    private readonly Action _giveBackRoom;
     private long _images, _batches, _overloaded;
 
     /// <param name="telemetry">Where its metrics and spans go (tagged with the model's name and version); none when null.</param>
-    public DynamicBatcher(IBatchModel model, BatchingOptions options, ILogger? logger = null, ModelTelemetry? telemetry = null)
+    /// <param name="timeProvider">The clock of queue times and deadlines; the system's when null.</param>
+    public DynamicBatcher(
+        IBatchModel model, BatchingOptions options, ILogger? logger = null, ModelTelemetry? telemetry = null, TimeProvider? timeProvider = null)
     {
         _model = model;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _telemetry = telemetry;
-        _queue = Channel.CreateBounded<QueuedRow>(new BoundedChannelOptions(options.QueueCapacity)
+        _time = timeProvider ?? TimeProvider.System;
+        _giveBackRoom = () => Interlocked.Decrement(ref _reserved);
+        // Admission is decided by _reserved (live rows only). A row whose caller went away stays in the channel until
+        // the consumer skips it: room for as many of those as live rows, and no more, so they cannot pile up unbounded
+        // while the model is busy.
+        _queue = Channel.CreateBounded<QueuedRow>(new BoundedChannelOptions(2 * options.QueueCapacity)
         {
             SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // never waited on: admission is decided by _reserved
+            FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite only
         });
         _batchInput = new float[options.MaxBatchSize * model.InputLength];
         _batchOutput = new float[options.MaxBatchSize * model.OutputLength];
@@ -57,6 +68,32 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <summary>Gives back a rented row that will not be run (e.g. its image failed to decode).</summary>
     public static void ReturnRow(float[] row) => ArrayPool<float>.Shared.Return(row);
 
+    /// <summary>
+    /// Refuses at once (<see cref="OverloadedException"/>, counted) when the queue has no room for <paramref name="rows"/>
+    /// right now, so that a caller can refuse a request before it reads or decodes anything. Only a hint: others may
+    /// take the room meanwhile, and <see cref="RunManyAsync"/> decides.
+    /// </summary>
+    /// <exception cref="TooManyRowsException">More rows than the queue can ever hold.</exception>
+    public void EnsureRoom(int rows)
+    {
+        if (_closed)
+        {
+            throw ModelNotReadyException.Unloaded();
+        }
+
+        if (rows > _options.QueueCapacity)
+        {
+            throw new TooManyRowsException(rows, _options.QueueCapacity);
+        }
+
+        if (Volatile.Read(ref _reserved) + rows > _options.QueueCapacity)
+        {
+            Interlocked.Increment(ref _overloaded);
+            _telemetry?.CountRejection(OverloadReason.QueueFull);
+            throw new OverloadedException(_options.RetryAfter);
+        }
+    }
+
     /// <summary>Queues one row (the batcher takes ownership of it) and waits for its output.</summary>
     /// <exception cref="OverloadedException">The queue is full.</exception>
     public Task<BatchRowResult> RunAsync(float[] row, CancellationToken cancellationToken = default) =>
@@ -67,7 +104,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <see cref="BatchingOptions.MaxBatchSize"/> allows. One task per row, in order.
     /// </summary>
     /// <exception cref="OverloadedException">The queue has no room for all of them.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">More rows than <see cref="BatchingOptions.QueueCapacity"/>: they could never all be queued.</exception>
+    /// <exception cref="TooManyRowsException">More rows than <see cref="BatchingOptions.QueueCapacity"/>: they could never all be queued.</exception>
     public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, CancellationToken cancellationToken = default)
     {
         if (rows.Count > _options.QueueCapacity)
@@ -77,8 +114,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
                 ReturnRow(row);
             }
 
-            throw new ArgumentOutOfRangeException(nameof(rows),
-                $"{rows.Count} images exceed the queue's capacity of {_options.QueueCapacity} (Batching:QueueCapacity); send fewer at once.");
+            throw new TooManyRowsException(rows.Count, _options.QueueCapacity);
         }
         if (_closed || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
         {
@@ -101,9 +137,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
         var tasks = new Task<BatchRowResult>[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var queued = new QueuedRow(rows[i], Stopwatch.GetTimestamp(), cancellationToken);
+            var queued = new QueuedRow(rows[i], _time.GetTimestamp(), cancellationToken, _giveBackRoom);
             tasks[i] = queued.Completion.Task;
-            if (!_queue.Writer.TryWrite(queued)) // only when closed: reservations keep the channel from filling
+            // Refused only when closed, or when the channel is full of rows whose callers went away.
+            if (!_queue.Writer.TryWrite(queued) && queued.TryTake())
             {
                 Interlocked.Decrement(ref _reserved);
                 queued.Release();
@@ -169,15 +206,22 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             if (_queue.Reader.TryRead(out var queued))
             {
-                Interlocked.Decrement(ref _reserved);
-                if (queued.Completion.Task.IsCompleted) // cancelled while waiting: skip it, nobody wants the answer
+                if (!queued.TryTake())
                 {
+                    continue; // its caller went away: it gave back its room and buffer then
+                }
+
+                Interlocked.Decrement(ref _reserved);
+                if (TimedOut(queued) is { } timeout)
+                {
+                    _telemetry?.CountRejection(OverloadReason.QueueTimeout);
                     queued.Release();
-                    queued.Fail(new OperationCanceledException());
+                    queued.Fail(timeout);
                     continue;
                 }
+
                 batch.Add(queued);
-                deadline ??= queued.EnqueuedAt + (long)(_options.MaxBatchDelay.TotalSeconds * Stopwatch.Frequency);
+                deadline ??= queued.EnqueuedAt + (long)(_options.MaxBatchDelay.TotalSeconds * _time.TimestampFrequency);
                 continue;
             }
             if (deadline is not { } due || !await WaitForMoreAsync(due))
@@ -187,20 +231,33 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>The failure for a row that waited longer than <see cref="BatchingOptions.QueueTimeout"/>, else null.</summary>
+    private QueueTimeoutException? TimedOut(QueuedRow queued)
+    {
+        if (_options.QueueTimeout <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var waited = _time.GetElapsedTime(queued.EnqueuedAt);
+        return waited > _options.QueueTimeout ? new QueueTimeoutException(waited, _options.QueueTimeout, _options.RetryAfter) : null;
+    }
+
     /// <summary>True when another row arrived before <paramref name="deadline"/>.</summary>
     private async Task<bool> WaitForMoreAsync(long deadline)
     {
-        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
         if (remaining <= TimeSpan.Zero)
         {
             return false;
         }
 
-        if (remaining < TimeSpan.FromMilliseconds(1))
+        if (remaining < TimeSpan.FromMilliseconds(1) && _time == TimeProvider.System)
         {
-            // Timers tick about once a millisecond: spin for sub-millisecond delays instead.
+            // Timers tick about once a millisecond: spin for sub-millisecond delays instead (on the real clock only:
+            // another one, a test's, does not move while this thread spins).
             var spinner = new SpinWait();
-            while (Stopwatch.GetTimestamp() < deadline)
+            while (_time.GetTimestamp() < deadline)
             {
                 if (_queue.Reader.TryPeek(out _))
                 {
@@ -211,8 +268,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
             }
             return _queue.Reader.TryPeek(out _);
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(remaining);
+        using var timer = new CancellationTokenSource(remaining, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timer.Token);
         try
         {
             return await _queue.Reader.WaitToReadAsync(timeout.Token);
@@ -226,13 +283,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private void RunBatch(List<QueuedRow> batch)
     {
         int inputLength = _model.InputLength, outputLength = _model.OutputLength, rows = batch.Count;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         using var telemetry = _telemetry?.StartBatch(rows);
         for (var i = 0; i < rows; i++)
         {
             batch[i].Row.AsSpan(0, inputLength).CopyTo(_batchInput.AsSpan(i * inputLength));
             batch[i].Release();
-            telemetry?.RowQueued(batch[i].Requester, Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started));
+            telemetry?.RowQueued(batch[i].Requester, _time.GetElapsedTime(batch[i].EnqueuedAt, started));
         }
 
         try
@@ -251,14 +308,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
             return;
         }
 
-        var inferenceTime = Stopwatch.GetElapsedTime(started);
+        var inferenceTime = _time.GetElapsedTime(started);
         telemetry?.Succeeded(inferenceTime);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _images, rows);
         for (var i = 0; i < rows; i++)
         {
             var output = _batchOutput.AsSpan(i * outputLength, outputLength).ToArray();
-            var queueTime = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started);
+            var queueTime = _time.GetElapsedTime(batch[i].EnqueuedAt, started);
             batch[i].Succeed(new BatchRowResult(output, rows, queueTime, inferenceTime));
         }
     }
@@ -293,26 +350,47 @@ public sealed class DynamicBatcher : IAsyncDisposable
         await _consumer;
         while (_queue.Reader.TryRead(out var left))
         {
-            left.Release();
-            left.Fail(ModelNotReadyException.Unloaded());
+            if (left.TryTake())
+            {
+                left.Release();
+                left.Fail(ModelNotReadyException.Unloaded());
+            }
         }
         _stopping.Dispose();
     }
 
-    /// <summary>A row waiting for the model. Its buffer belongs to the batcher until <see cref="Release"/>.</summary>
+    /// <summary>
+    /// A row waiting for the model. Its buffer belongs to the batcher until <see cref="Release"/>. Whoever claims it
+    /// first owns it: the consumer (<see cref="TryTake"/>), or its caller's cancellation, which gives back its room in
+    /// the queue and its buffer at once, so that a client that went away holds nothing while the model is busy.
+    /// </summary>
     private sealed class QueuedRow
     {
+        private const int Waiting = 0, Taken = 1, Abandoned = 2;
         private readonly CancellationTokenRegistration _cancellation;
+        private int _state;
 
-        public QueuedRow(float[] row, long enqueuedAt, CancellationToken cancellationToken)
+        public QueuedRow(float[] row, long enqueuedAt, CancellationToken cancellationToken, Action giveBackRoom)
         {
             Row = row;
             EnqueuedAt = enqueuedAt;
             if (cancellationToken.CanBeCanceled)
             {
-                _cancellation = cancellationToken.Register(() => Completion.TrySetCanceled(cancellationToken));
+                _cancellation = cancellationToken.Register(() =>
+                {
+                    if (Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Waiting)
+                    {
+                        giveBackRoom();
+                        Release();
+                    }
+
+                    Completion.TrySetCanceled(cancellationToken); // also when already taken: its caller stops waiting
+                });
             }
         }
+
+        /// <summary>Claims the row (to run it, or to fail it); false when its caller went away first.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
 
         public float[] Row { get; }
         public long EnqueuedAt { get; }

@@ -16,7 +16,8 @@ namespace ResNetService.Inference.Classification;
 /// </summary>
 public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 {
-    private readonly OnnxModel _model;
+    private readonly ModelInfo _info;
+    private readonly IBatchModel _model;
     private readonly ImageLimits _limits;
     private readonly DynamicBatcher _batcher;
     private readonly ModelTelemetry _telemetry;
@@ -26,26 +27,39 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     /// <summary>Takes ownership of <paramref name="model"/> (disposed with this classifier).</summary>
     /// <param name="version">The version it is served as, for metrics and spans (the default model is version 1).</param>
     /// <param name="memory">The budget decodes draw from; null: decodes are not counted.</param>
+    /// <param name="timeProvider">The batcher's clock (queue times and deadlines); the system's when null.</param>
     public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, long version = 1,
-        MemoryBudget? memory = null)
+        MemoryBudget? memory = null, TimeProvider? timeProvider = null)
+        : this(model.Info, model, batching, limits, logger, version, memory, timeProvider)
     {
+    }
+
+    /// <summary>
+    /// Runs any batch model that <paramref name="info"/> describes (tests use one that blocks until released), and takes
+    /// ownership of it when it is disposable.
+    /// </summary>
+    public ImageClassifier(ModelInfo info, IBatchModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null,
+        long version = 1, MemoryBudget? memory = null, TimeProvider? timeProvider = null)
+    {
+        _info = info;
         _model = model;
         _limits = limits;
         _memory = memory;
-        _telemetry = new ModelTelemetry(model.Info.Name, version, model.Info.ExecutionProvider);
-        _batcher = new DynamicBatcher(model, batching, logger, _telemetry);
+        _telemetry = new ModelTelemetry(info.Name, version, info.ExecutionProvider);
+        _batcher = new DynamicBatcher(model, batching, logger, _telemetry, timeProvider);
         _telemetry.ObserveQueueLength(() => _batcher.Statistics.QueueLength);
     }
 
     public bool IsReady => !_disposed;
 
-    public ModelInfo Info => _model.Info;
+    public ModelInfo Info => _info;
 
     public InferenceStatistics Statistics => _batcher.Statistics;
 
     public async Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        EnsureRoom(1); // A full queue refuses before the decoding.
         var (row, preprocessingTime) = await PreprocessAsync(image, cancellationToken);
         var result = await _batcher.RunAsync(row, cancellationToken);
         return Rank(result, topK, preprocessingTime);
@@ -55,6 +69,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        EnsureRoom(images.Count); // Refused before any image is decoded when they cannot all be queued now.
         var rejections = new ImageRejectedException?[images.Count];
         var prepared = new List<(int Index, float[] Row, TimeSpan Time)>(images.Count);
         try
@@ -117,6 +132,8 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
             }
         }
 
+        EnsureRoom(rows.Count);
+
         // The batcher owns rented rows from here on, and gives them back (also when it refuses them).
         var rented = new float[rows.Count][];
         for (var i = 0; i < rows.Count; i++)
@@ -133,6 +150,17 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         }
 
         return outputs;
+    }
+
+    /// <summary>Refuses at once when the queue has no room for <paramref name="images"/> (see <see cref="DynamicBatcher.EnsureRoom"/>).</summary>
+    public void EnsureRoom(int images)
+    {
+        if (_disposed)
+        {
+            throw ModelNotReadyException.Unloaded();
+        }
+
+        _batcher.EnsureRoom(images);
     }
 
     /// <summary>Waits for the decode's memory when there is a budget, then decodes on this thread.</summary>
@@ -153,7 +181,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         try
         {
             // The header alone tells the weight, and refuses a bad image before it waits for anything.
-            plan = ImageDecoder.Plan(image, _limits, _model.Info.Preprocessing);
+            plan = ImageDecoder.Plan(image, _limits, _info.Preprocessing);
             reservation = await _memory.AcquireAsync(DecodeMemory.Bytes(plan), MemoryUse.Decode, cancellationToken);
         }
         catch (MemoryBudgetExceededException e)
@@ -197,7 +225,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var settings = _model.Info.Preprocessing;
+        var settings = _info.Preprocessing;
         var row = _batcher.RentRow();
         using var span = _telemetry.StartPreprocessing();
         try
@@ -218,12 +246,12 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     private ClassificationResult Rank(BatchRowResult result, int topK, TimeSpan preprocessingTime)
     {
         var probabilities = result.Output;
-        if (_model.Info.OutputKind == OutputKinds.Logits)
+        if (_info.OutputKind == OutputKinds.Logits)
         {
             Probabilities.Softmax(result.Output, probabilities);
         }
 
-        var labels = _model.Info.Labels;
+        var labels = _info.Labels;
         var predictions = Probabilities.TopK(probabilities, topK)
             .Select(i => new Prediction(i, labels[i], probabilities[i]))
             .ToArray();
@@ -243,6 +271,6 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         _disposed = true;
         _telemetry.Dispose();
         await _batcher.DisposeAsync();
-        _model.Dispose();
+        (_model as IDisposable)?.Dispose();
     }
 }

@@ -14,6 +14,11 @@ public sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
             failures.Add("Batching:MaxBatchDelay must be between 0 and 1 second (e.g. 00:00:00.002).");
         }
 
+        if (options.QueueTimeout < TimeSpan.Zero || options.QueueTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add("Batching:QueueTimeout must be between 0 (no limit) and 1 hour (e.g. 00:00:05).");
+        }
+
         if (options.RetryAfter < TimeSpan.FromSeconds(1))
         {
             failures.Add("Batching:RetryAfter must be at least 1 second (Retry-After is in whole seconds).");

@@ -18,6 +18,8 @@ public sealed class ImageClassifierHost : IImageClassifier, IAsyncDisposable
 
     public InferenceStatistics Statistics => _classifier?.Statistics ?? new InferenceStatistics(0, 0, 0, 0);
 
+    public void EnsureRoom(int images) => Ready.EnsureRoom(images);
+
     public Task<ClassificationResult> ClassifyAsync(
         ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default) =>
         Ready.ClassifyAsync(image, topK, cancellationToken);

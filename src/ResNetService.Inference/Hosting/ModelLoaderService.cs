@@ -14,6 +14,8 @@ namespace ResNetService.Inference.Hosting;
 /// Loads and warms up the model while the host starts, so the service never listens with a model it cannot run:
 /// a missing file or an unavailable required GPU stops start-up with a <see cref="ModelLoadException"/>.
 /// Relative paths in <see cref="ModelOptions"/> are taken from the content root (<see cref="ModelPathsFromContentRoot"/>).
+/// Its batcher keeps the system clock even when a test registers a fake one for the shutdown or memory waits: a batch
+/// delay on a clock nobody moves would never end.
 /// </summary>
 public sealed class ModelLoaderService(
     ImageClassifierHost host,

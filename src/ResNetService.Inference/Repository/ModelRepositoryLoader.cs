@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
@@ -16,7 +17,7 @@ namespace ResNetService.Inference.Repository;
 /// </summary>
 public sealed class ModelRepositoryLoader(
     ModelRepository repository,
-    ImageClassifierHost defaultModel,
+    IImageClassifier defaultModel,
     IOptions<ModelOptions> modelOptions,
     IOptions<ModelRepositoryOptions> repositoryOptions,
     IOptions<BatchingOptions> batchingOptions,

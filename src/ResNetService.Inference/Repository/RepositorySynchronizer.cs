@@ -225,6 +225,7 @@ public sealed class RepositorySynchronizer(
         MaxBatchSize = config.MaxBatchSize ?? batchingOptions.MaxBatchSize,
         MaxBatchDelay = batchingOptions.MaxBatchDelay,
         QueueCapacity = config.QueueCapacity ?? batchingOptions.QueueCapacity,
+        QueueTimeout = batchingOptions.QueueTimeout,
         RetryAfter = batchingOptions.RetryAfter,
     };
 }

@@ -11,4 +11,7 @@ public enum OverloadReason
 
     /// <summary>An image's decode found no room in the memory budget within <c>Memory:WaitTimeout</c>.</summary>
     MemoryBudget,
+
+    /// <summary>An image waited in the queue longer than <c>Batching:QueueTimeout</c> (counted once per image).</summary>
+    QueueTimeout,
 }

@@ -128,6 +128,8 @@ public sealed class ScrapeUnderOverloadTests
 
         public InferenceStatistics Statistics => _batcher.Statistics;
 
+        public void EnsureRoom(int images) => _batcher.EnsureRoom(images);
+
         public async Task<ClassificationResult> ClassifyAsync(ReadOnlyMemory<byte> image, int topK, CancellationToken cancellationToken = default)
         {
             await _batcher.RunAsync(_batcher.RentRow(), cancellationToken);

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ResNetService.Api.Hosting;
 using ResNetService.Api.Shutdown;
+using ResNetService.Api.Proxies;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Hosting;
@@ -34,6 +36,8 @@ public static class ServiceSettings
         [UploadLimits.SectionName] = typeof(UploadLimits),
         [ShutdownOptions.SectionName] = typeof(ShutdownOptions),
         [MemoryBudgetOptions.SectionName] = typeof(MemoryBudgetOptions),
+        [TrustedProxies.SectionName] = typeof(TrustedProxies),
+        [ClientRateLimits.SectionName] = typeof(ClientRateLimits),
     };
 
     /// <summary>The problems found, one line each; empty when every variable is a real setting with a valid value.</summary>
@@ -78,7 +82,7 @@ public static class ServiceSettings
     {
         var configuration = Configuration(environment);
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddImageClassifier(configuration).AddUploads().AddGracefulShutdown(configuration);
+        services.AddImageClassifier(configuration).AddUploads().AddGracefulShutdown(configuration).AddTrustedProxies().AddClientRateLimiting();
         using var provider = services.BuildServiceProvider();
 
         Func<object>[] resolvers =
@@ -89,6 +93,8 @@ public static class ServiceSettings
             () => provider.GetRequiredService<IOptions<UploadLimits>>().Value,
             () => provider.GetRequiredService<IOptions<ShutdownOptions>>().Value,
             () => provider.GetRequiredService<IOptions<MemoryBudgetOptions>>().Value,
+            () => provider.GetRequiredService<IOptions<TrustedProxies>>().Value,
+            () => provider.GetRequiredService<IOptions<ClientRateLimits>>().Value,
         ];
         var problems = new List<string>();
         foreach (var resolve in resolvers)

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using ResNetService.Api.Tests.Support;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Images;
+using ResNetService.Inference.Model;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace ResNetService.Api.Tests.Overload;
+
+/// <summary>
+/// The service whose default model (on /classify, /models/test-model/... and /v2) is a real classifier of the test
+/// model held at a gate (<see cref="Model"/>), on a clock the test moves (<see cref="Clock"/>). One image per model
+/// run and two waiting at most, so that one running and two queued fill it. Records the body bytes read per request
+/// (<see cref="BodyReads"/>) and every log event.
+/// </summary>
+public sealed class GatedService : ServiceFactory
+{
+    public const int Capacity = 2;
+    public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+
+    private readonly ImageClassifier _classifier;
+    private readonly LogSink _log = new();
+
+    public GatedService(string modelPath) : base(modelPath, new Dictionary<string, string?>
+    {
+        ["Batching:MaxBatchSize"] = "1",
+        ["Batching:MaxBatchDelay"] = "00:00:00",
+        ["Batching:QueueCapacity"] = Capacity.ToString(),
+        ["Batching:QueueTimeout"] = QueueTimeout.ToString(),
+        ["Batching:RetryAfter"] = RetryAfter.ToString(),
+        ["Uploads:MaxFilesPerBatch"] = Capacity.ToString(),
+        ["V2:MaxBatchSize"] = Capacity.ToString(),
+    })
+    {
+        var onnx = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
+        Model = new GatedModel(onnx);
+        var batching = new BatchingOptions
+        {
+            MaxBatchSize = 1,
+            MaxBatchDelay = TimeSpan.Zero,
+            QueueCapacity = Capacity,
+            QueueTimeout = QueueTimeout,
+            RetryAfter = RetryAfter,
+        };
+        _classifier = new ImageClassifier(onnx.Info, Model, batching, new ImageLimits(), timeProvider: Clock);
+    }
+
+    public GatedModel Model { get; }
+
+    public FakeTimeProvider Clock { get; } = new();
+
+    public IImageClassifier Classifier => _classifier;
+
+    public BodyReads BodyReads { get; } = new();
+
+    public IReadOnlyCollection<LogEvent> LogEvents => _log.Events;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<IImageClassifier>(_classifier));
+            services.AddSingleton<IStartupFilter>(BodyReads);
+            services.AddSingleton<ILogEventSink>(_log);
+        });
+    }
+
+    /// <summary>Waits (bounded) until exactly <paramref name="rows"/> images wait in the queue.</summary>
+    public async Task WaitUntilQueuedAsync(int rows)
+    {
+        for (var attempt = 0; attempt < 3000 && _classifier.Statistics.QueueLength != rows; attempt++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(rows, _classifier.Statistics.QueueLength);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Model.Open();
+        await base.DisposeAsync();
+        await _classifier.DisposeAsync();
+    }
+
+    private sealed class LogSink : ILogEventSink
+    {
+        private readonly ConcurrentQueue<LogEvent> _events = new();
+
+        public IReadOnlyCollection<LogEvent> Events => _events;
+
+        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+    }
+}

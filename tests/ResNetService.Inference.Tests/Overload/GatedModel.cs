@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using ResNetService.Inference.Batching;
+
+namespace ResNetService.Inference.Tests.Overload;
+
+/// <summary>
+/// A batch model that holds every run until the test opens its gate, so that a test can fill the queue behind it
+/// deterministically, and records the first value of every row it ran (each test row carries its own number there).
+/// With <paramref name="inner"/> it runs that model once released; without, it writes zeros.
+/// </summary>
+public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatchModel? inner = null) : IBatchModel
+{
+    private readonly ManualResetEventSlim _gate = new(false);
+    private readonly SemaphoreSlim _entered = new(0);
+
+    public int InputLength => inner?.InputLength ?? inputLength;
+
+    public int OutputLength => inner?.OutputLength ?? outputLength;
+
+    /// <summary>The rows run, batch by batch, as their first values.</summary>
+    public ConcurrentQueue<float[]> Batches { get; } = new();
+
+    public void Open() => _gate.Set();
+
+    /// <summary>Waits (bounded) until a run has started and is held at the gate.</summary>
+    public async Task EnteredAsync() =>
+        Assert.True(await _entered.WaitAsync(TimeSpan.FromSeconds(30)), "the model run never started");
+
+    public void Run(Memory<float> input, int rows, Span<float> output)
+    {
+        _entered.Release();
+        Assert.True(_gate.Wait(TimeSpan.FromSeconds(30)), "the test never opened the gate");
+        var firsts = new float[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            firsts[r] = input.Span[r * InputLength];
+        }
+
+        Batches.Enqueue(firsts);
+        if (inner is null)
+        {
+            output.Clear();
+        }
+        else
+        {
+            inner.Run(input, rows, output);
+        }
+    }
+}

@@ -33,10 +33,12 @@ public static class ExceptionProblems
 
     /// <summary>
     /// The form reader reports its limits (multipart body length, value count, header size) as InvalidDataException
-    /// with "limit" in the message, and malformed bodies with the same type: the message is the only difference.
+    /// with "limit" in the message, and malformed bodies with the same type: the message is the only difference. A
+    /// boundary over its length limit is a malformed header, not a large body.
     /// </summary>
     public static bool IsFormLimit(InvalidDataException exception) =>
-        exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
+        exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+        && !exception.Message.Contains("boundary", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The multipart reader reports a body that ends before its closing boundary (a part's headers and then nothing,

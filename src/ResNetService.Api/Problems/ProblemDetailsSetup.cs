@@ -16,6 +16,7 @@ public static class ProblemDetailsSetup
                 .CreateLogger(typeof(ProblemDetailsSetup).FullName!);
             LogProblem(logger, context.HttpContext, context.ProblemDetails);
         });
+        services.AddSingleton<IProblemDetailsWriter, FallbackProblemWriter>(); // after the framework's own writer
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
         // Binding failures (a non-number `top`) throw, so that they reach the handler and become problem details.

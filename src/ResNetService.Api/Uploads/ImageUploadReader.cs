@@ -100,9 +100,10 @@ public sealed class ImageUploadReader(IOptions<UploadLimits> options, MemoryBudg
             throw new ApiProblemException(ProblemKinds.RequestTooLarge,
                 $"The form exceeds the limits of {Limits.MaxRequestBytes} bytes and {Limits.MaxFilesPerBatch} files.");
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException exception)
         {
-            throw new ApiProblemException(ProblemKinds.MissingImage, "The multipart body is malformed.");
+            // The form reader's own words (e.g. a boundary over its 128 characters) tell the client what to fix.
+            throw new ApiProblemException(ProblemKinds.MissingImage, $"The multipart body is malformed: {exception.Message}");
         }
         catch (IOException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {

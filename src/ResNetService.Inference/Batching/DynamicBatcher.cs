@@ -31,8 +31,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly float[] _batchInput;
     private readonly float[] _batchOutput;
     private volatile bool _closed; // draining or stopped: no new rows
-    private int _reserved; // live rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
     private readonly Action _giveBackRoom;
+    private int _reserved; // live rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
     private long _images, _batches, _overloaded;
 
     /// <param name="telemetry">Where its metrics and spans go (tagged with the model's name and version); none when null.</param>
@@ -226,7 +226,17 @@ public sealed class DynamicBatcher : IAsyncDisposable
             }
             if (deadline is not { } due || !await WaitForMoreAsync(due))
             {
-                return;
+                break;
+            }
+        }
+
+        // Callers that went away while their batch was gathering are not run either.
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (batch[i].Completion.Task.IsCanceled)
+            {
+                batch[i].Release();
+                batch.RemoveAt(i);
             }
         }
     }

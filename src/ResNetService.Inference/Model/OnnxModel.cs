@@ -59,7 +59,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         var loadClock = Stopwatch.StartNew();
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (OrtEnvironment.SharedThreadPools)
+        if (OrtEnvironment.SessionsShareThreadPools())
         {
             sessionOptions.DisablePerSessionThreads(); // The thread counts were given to the shared pools.
         }

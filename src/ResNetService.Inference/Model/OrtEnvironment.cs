@@ -59,6 +59,27 @@ public static class OrtEnvironment
         }
     }
 
+    /// <summary>
+    /// Whether a session made now uses the shared pools. Called before a session is made: when nobody has asked for
+    /// shared pools yet, ONNX Runtime is started here with per-session pools, under the same lock as
+    /// <see cref="UseSharedThreadPools"/>. Otherwise a session loaded on another thread (a test's, a benchmark's) could
+    /// start ONNX Runtime between that method's check and its creating the environment, which then silently keeps the
+    /// first environment, and sessions would ask for shared pools that do not exist.
+    /// </summary>
+    public static bool SessionsShareThreadPools()
+    {
+        lock (Gate)
+        {
+            if (_shared is null)
+            {
+                _shared = false;
+                _ = OrtEnv.Instance();
+            }
+
+            return _shared.Value;
+        }
+    }
+
     /// <summary>Waits until no other model runs on the CPU; dispose the result when the run is done.</summary>
     public static IDisposable TakeCpuTurn()
     {

@@ -29,6 +29,12 @@ public sealed class CheapRejectionTests(ServiceFixture fixture)
         }
 
         Assert.Equal(overloadedBefore + routes.Count, service.Classifier.Statistics.Overloaded);
+        using var html = OverloadRequests.Post("accepts html", "/classify", Requests.RawBody(TestImages.Png(1)));
+        html.Headers.Accept.ParseAdd("text/html");
+        using var htmlResponse = await client.SendAsync(html);
+        await OverloadRequests.AssertRefusedAsync(htmlResponse, "/classify", ProblemKinds.Overloaded, "a client that accepts only HTML");
+        // Expected under load: no line at the default levels (the test host logs Warning and above).
+        Assert.Empty(service.UnexpectedRefusalLogs);
         await ReleaseAsync(service, held);
         Assert.Equal(1 + GatedService.Capacity, service.Model.RowsRun); // nothing refused reached the model
     }

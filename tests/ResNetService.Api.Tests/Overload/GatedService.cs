@@ -62,7 +62,14 @@ public sealed class GatedService : ServiceFactory
 
     public BodyReads BodyReads { get; } = new();
 
-    public IReadOnlyCollection<LogEvent> LogEvents => _log.Events;
+    /// <summary>
+    /// Lines at Warning or above about a 503 or 429: there should be none. Readiness probes are left out: they answer
+    /// 503 while the service starts, which is not a refusal.
+    /// </summary>
+    public IReadOnlyList<LogEvent> UnexpectedRefusalLogs => [.. _log.Events.Where(e =>
+        e.Level >= LogEventLevel.Warning
+        && e.Properties.TryGetValue("StatusCode", out var status) && status.ToString() is "503" or "429"
+        && !(e.Properties.TryGetValue("RequestPath", out var path) && path.ToString().Contains("/health", StringComparison.Ordinal)))];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

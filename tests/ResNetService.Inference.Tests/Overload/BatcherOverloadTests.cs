@@ -125,6 +125,27 @@ public sealed class BatcherOverloadTests
     }
 
     [Fact]
+    public async Task A_row_whose_caller_went_away_while_its_batch_was_gathering_is_not_run()
+    {
+        var model = new GatedModel();
+        model.Open();
+        var clock = new FakeTimeProvider();
+        var options = new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromSeconds(1), QueueTimeout = TimeSpan.Zero };
+        await using var batcher = new DynamicBatcher(model, options, timeProvider: clock);
+        using var gone = new CancellationTokenSource();
+        var live = batcher.RunAsync(Row(batcher, 1));
+        var abandoned = batcher.RunAsync(Row(batcher, 2), gone.Token);
+        await WaitUntilAsync(() => batcher.Statistics.QueueLength == 0); // both taken: the batch waits for the clock
+
+        await gone.CancelAsync();
+        clock.Advance(options.MaxBatchDelay);
+
+        Assert.Equal(1, (await live.WaitAsync(TimeSpan.FromSeconds(30))).BatchSize);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.Equal([[1f]], model.Batches);
+    }
+
+    [Fact]
     public async Task A_refused_request_leaves_the_queue_as_it_was_even_when_it_was_already_cancelled()
     {
         var model = new GatedModel();

@@ -2,6 +2,7 @@ using ResNetService.Api.Classification;
 using ResNetService.Api.Health;
 using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
+using ResNetService.Api.Overload;
 using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Proxies;
@@ -36,6 +37,7 @@ builder.Services.AddClientRateLimiting();
 var app = builder.Build();
 
 app.UseTrustedProxies(); // First: everything after sees the client's address.
+app.UseSlowRefusals();
 app.UseServiceRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages(); // Empty-bodied errors (404, 405) get problem details too.

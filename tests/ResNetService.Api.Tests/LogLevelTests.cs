@@ -53,7 +53,7 @@ public sealed class LogLevelTests
     public void An_exception_is_an_error_even_on_a_request_marked_overloaded()
     {
         var httpContext = Context("/classify");
-        ExpectedUnavailability.Mark(httpContext);
+        ExpectedUnavailability.Mark(httpContext, refusal: true);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
 
         Assert.Equal(LogEventLevel.Error, LoggingSetup.RequestLevel(httpContext, 1.0, new InvalidOperationException()));

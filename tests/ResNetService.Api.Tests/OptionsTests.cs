@@ -22,6 +22,7 @@ public sealed class OptionsTests(ServiceFixture fixture)
     [InlineData("--Memory:WaitTimeout=-00:00:01", "Memory:WaitTimeout")]
     [InlineData("--Memory:BaselineBytes=999999999999999", "Memory:BaselineBytes")] // Nothing left of the memory .NET reports.
     [InlineData("--Batching:QueueTimeout=-00:00:01", "Batching:QueueTimeout")]
+    [InlineData("--Batching:RefusalDelay=00:00:02", "Batching:RefusalDelay")] // Longer than Batching:RetryAfter (1 s).
     [InlineData("--ForwardedHeaders:KnownProxies:0=proxy.local", "ForwardedHeaders:KnownProxies has 'proxy.local'")]
     [InlineData("--ForwardedHeaders:KnownNetworks:0=10.0.0.0", "ForwardedHeaders:KnownNetworks has '10.0.0.0'")]
     [InlineData("--RateLimiting:TokenLimit=0", "TokenLimit")]

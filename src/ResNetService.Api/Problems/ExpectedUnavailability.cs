@@ -14,7 +14,14 @@ public static class ExpectedUnavailability
         problemType == ProblemKinds.Overloaded.Type || problemType == ProblemKinds.QueueTimeout.Type
         || problemType == ProblemKinds.NotReady.Type || problemType == ProblemKinds.RateLimited.Type;
 
-    public static void Mark(HttpContext httpContext) => httpContext.Items[Key] = true;
+    /// <param name="refusal">
+    /// True for a refusal the client should back off from (the queue or memory is full, the client is over its rate):
+    /// held by <see cref="Overload.SlowRefusals"/> before it is sent.
+    /// </param>
+    public static void Mark(HttpContext httpContext, bool refusal) => httpContext.Items[Key] = refusal;
+
+    /// <summary>Whether this request is being refused for overload or its rate (see <see cref="Mark"/>).</summary>
+    public static bool IsRefusal(HttpContext httpContext) => httpContext.Items.TryGetValue(Key, out var refusal) && refusal is true;
 
     /// <summary>Whether this request was answered 503 or 429 for one of those reasons.</summary>
     public static bool IsMarked(HttpContext httpContext) =>

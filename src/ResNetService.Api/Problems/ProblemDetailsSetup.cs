@@ -42,7 +42,7 @@ public static class ProblemDetailsSetup
         var level = LogLevel.Warning;
         if (ExpectedUnavailability.IsExpected(problem.Type))
         {
-            ExpectedUnavailability.Mark(httpContext);
+            ExpectedUnavailability.Mark(httpContext, refusal: problem.Type == ProblemKinds.Overloaded.Type);
             level = LogLevel.Debug;
         }
 

@@ -87,7 +87,7 @@ public static class RateLimitingSetup
 
         if (httpContext.Request.Path.StartsWithSegments("/v2"))
         {
-            ExpectedUnavailability.Mark(httpContext);
+            ExpectedUnavailability.Mark(httpContext, refusal: true);
             httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimitingSetup).FullName!)
                 .LogDebug("Request {RequestId} {RequestMethod} {RequestPath} answered 429: {Error}",
                     httpContext.TraceIdentifier, httpContext.Request.Method, httpContext.Request.Path, detail);

@@ -64,7 +64,7 @@ public static class V2Errors
             var expected = exception is OverloadedException or QueueTimeoutException or ModelNotReadyException;
             if (expected)
             {
-                ExpectedUnavailability.Mark(httpContext);
+                ExpectedUnavailability.Mark(httpContext, refusal: exception is OverloadedException);
             }
 
             logger.Log(expected ? LogLevel.Debug : LogLevel.Warning,

@@ -29,4 +29,10 @@ public sealed class BatchingOptions
 
     /// <summary>What an overloaded caller is told to wait before retrying (Retry-After).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a refusal for overload is held before it is sent (0 to <see cref="RetryAfter"/>): a client that resends at
+    /// once then cannot make refusals take the CPU the model needs (see the Api's SlowRefusals).
+    /// </summary>
+    public TimeSpan RefusalDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -24,6 +24,11 @@ public sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
             failures.Add("Batching:RetryAfter must be at least 1 second (Retry-After is in whole seconds).");
         }
 
+        if (options.RefusalDelay < TimeSpan.Zero || options.RefusalDelay > options.RetryAfter)
+        {
+            failures.Add("Batching:RefusalDelay must be between 0 and Batching:RetryAfter.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -21,7 +21,7 @@ namespace ResNetService.Api.Tests.Overload;
 /// run and two waiting at most, so that one running and two queued fill it. Records the body bytes read per request
 /// (<see cref="BodyReads"/>) and every log event.
 /// </summary>
-public sealed class GatedService : ServiceFactory
+public class GatedService : ServiceFactory
 {
     public const int Capacity = 2;
     public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(5);
@@ -30,7 +30,8 @@ public sealed class GatedService : ServiceFactory
     private readonly ImageClassifier _classifier;
     private readonly LogSink _log = new();
 
-    public GatedService(string modelPath) : base(modelPath, new Dictionary<string, string?>
+    /// <param name="settings">Further settings (the gate's own below win over them).</param>
+    public GatedService(string modelPath, IReadOnlyDictionary<string, string?>? settings = null) : base(modelPath, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
     {
         ["Batching:MaxBatchSize"] = "1",
         ["Batching:MaxBatchDelay"] = "00:00:00",

@@ -53,6 +53,7 @@ public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string
             ["Batching:MaxBatchSize"] = MaxBatchSize.ToString(),
             ["Batching:MaxBatchDelay"] = "00:00:00.005",
             ["Batching:QueueCapacity"] = QueueCapacity.ToString(),
+            ["Batching:RefusalDelay"] = "00:00:00", // Refusals answered at once; SlowRefusalTests holds them.
             ["Uploads:MaxRequestBytes"] = MaxRequestBytes.ToString(),
             ["Uploads:MaxFilesPerBatch"] = MaxFilesPerBatch.ToString(),
             ["ImageLimits:MaxPixels"] = "4000000",

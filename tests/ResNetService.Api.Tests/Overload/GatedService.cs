@@ -10,6 +10,7 @@ using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
+using ResNetService.TestSupport;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -43,7 +44,7 @@ public class GatedService : ServiceFactory
     })
     {
         var onnx = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
-        Model = new GatedModel(onnx);
+        Model = new GatedModel(inner: onnx);
         var batching = new BatchingOptions
         {
             MaxBatchSize = 1,

@@ -7,6 +7,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Telemetry;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Api.Tests.Telemetry;
 
@@ -42,7 +43,7 @@ public sealed class ScrapeUnderOverloadTests
             Assert.Equal(1, exposition.Single("resnet_service_requests_rejected_total", [.. labels, ("reason", "queue_full")]).Value);
             Assert.Equal(1, exposition.Single("resnet_service_queue_length", labels).Value);
 
-            stuck.Model.Release();
+            stuck.Model.Open();
             using var first = await running;
             using var second = await queued;
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -50,7 +51,7 @@ public sealed class ScrapeUnderOverloadTests
         }
         finally
         {
-            stuck.Model.Release();
+            stuck.Model.Open();
         }
     }
 
@@ -77,28 +78,6 @@ public sealed class ScrapeUnderOverloadTests
         }
     }
 
-    /// <summary>A model run that blocks until the test releases it, taking one row at a time.</summary>
-    public sealed class GatedModel : IBatchModel
-    {
-        private readonly ManualResetEventSlim _gate = new(false);
-        private readonly SemaphoreSlim _entered = new(0);
-
-        public int InputLength => 1;
-
-        public int OutputLength => 1;
-
-        public void Run(Memory<float> input, int rows, Span<float> output)
-        {
-            _entered.Release();
-            _gate.Wait(TimeSpan.FromSeconds(60));
-        }
-
-        public async Task EnteredAsync() =>
-            Assert.True(await _entered.WaitAsync(TimeSpan.FromSeconds(30)), "The model run never started.");
-
-        public void Release() => _gate.Set();
-    }
-
     /// <summary>
     /// The default model's classifier with a gate in front: each image first passes a batcher (queue of one) whose
     /// model blocks until released, then the real classifier answers it.
@@ -120,7 +99,7 @@ public sealed class ScrapeUnderOverloadTests
 
         public string Name { get; } = $"stuck-{Guid.NewGuid():N}"[..14];
 
-        public GatedModel Model { get; } = new();
+        public GatedModel Model { get; } = new(inputLength: 1, outputLength: 1);
 
         public bool IsReady => _real.IsReady;
 
@@ -145,7 +124,7 @@ public sealed class ScrapeUnderOverloadTests
 
         public async ValueTask DisposeAsync()
         {
-            Model.Release();
+            Model.Open();
             _telemetry.Dispose();
             await _batcher.DisposeAsync();
         }

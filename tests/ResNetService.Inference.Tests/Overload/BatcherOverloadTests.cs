@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using ResNetService.Inference.Batching;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Inference.Tests.Overload;
 

@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using ResNetService.Inference.Batching;
 
-namespace ResNetService.Inference.Tests.Overload;
+namespace ResNetService.TestSupport;
 
 /// <summary>
 /// A batch model that holds every run until the test opens its gate, so that a test can fill the queue behind it
-/// deterministically, and records the first value of every row it ran (each test row carries its own number there).
-/// With <paramref name="inner"/> it runs that model once released; without, it writes zeros.
+/// deterministically, and records the first value of every row it ran (a test row may carry its own number there).
+/// With <paramref name="inner"/> it runs that model once released (and disposes it with itself); without, it writes zeros.
 /// </summary>
-public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatchModel? inner = null) : IBatchModel
+public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatchModel? inner = null) : IBatchModel, IDisposable
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private readonly ManualResetEventSlim _gate = new(false);
     private readonly SemaphoreSlim _entered = new(0);
 
@@ -20,16 +22,28 @@ public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatch
     /// <summary>The rows run, batch by batch, as their first values.</summary>
     public ConcurrentQueue<float[]> Batches { get; } = new();
 
+    /// <summary>Rows that reached the model.</summary>
+    public int RowsRun => Batches.Sum(batch => batch.Length);
+
     public void Open() => _gate.Set();
 
     /// <summary>Waits (bounded) until a run has started and is held at the gate.</summary>
-    public async Task EnteredAsync() =>
-        Assert.True(await _entered.WaitAsync(TimeSpan.FromSeconds(30)), "the model run never started");
+    public async Task EnteredAsync()
+    {
+        if (!await _entered.WaitAsync(Patience))
+        {
+            throw new TimeoutException("The model run never started.");
+        }
+    }
 
     public void Run(Memory<float> input, int rows, Span<float> output)
     {
         _entered.Release();
-        Assert.True(_gate.Wait(TimeSpan.FromSeconds(30)), "the test never opened the gate");
+        if (!_gate.Wait(Patience))
+        {
+            throw new TimeoutException("The test never opened the gate.");
+        }
+
         var firsts = new float[rows];
         for (var r = 0; r < rows; r++)
         {
@@ -46,4 +60,6 @@ public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatch
             inner.Run(input, rows, output);
         }
     }
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 }

@@ -25,7 +25,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
         httpContext.Response.StatusCode = problem.Kind.Status;
         if (problem.RetryAfter is { } retryAfter)
         {
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+            RetryAfterHeader.Set(httpContext.Response, retryAfter);
         }
 
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

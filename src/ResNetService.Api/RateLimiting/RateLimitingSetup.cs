@@ -81,7 +81,7 @@ public static class RateLimitingSetup
     {
         var httpContext = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.ReplenishmentPeriod;
-        httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        RetryAfterHeader.Set(httpContext.Response, retryAfter);
         var detail = $"This client sent more than {limits.TokenLimit} requests at once or {limits.TokensPerPeriod} per " +
             $"{limits.ReplenishmentPeriod.TotalSeconds:0.###} s; retry after the time in Retry-After.";
 

@@ -74,7 +74,7 @@ public static class V2Errors
 
         if (retryAfter is { } delay)
         {
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString();
+            RetryAfterHeader.Set(httpContext.Response, delay);
         }
 
         return TypedResults.Json(new V2Error(message), statusCode: status);

@@ -46,4 +46,16 @@ public static class ModelMetadataKeys
 
     /// <summary>Name and version of the program that wrote the file.</summary>
     public const string ProducerVersion = "producer_version";
+
+    /// <summary>
+    /// Name of the optional graph output holding the pooled embedding, float32 <c>[batch, channels]</c>: the last
+    /// feature map after global average pooling, the classifier's input. Absent: the service looks for it itself.
+    /// </summary>
+    public const string EmbeddingOutput = "embedding_output";
+
+    /// <summary>
+    /// Name of the optional graph output holding the last feature map (the last stage's output, C5), float32
+    /// <c>[batch, channels, height, width]</c>. Absent: the service looks for it itself.
+    /// </summary>
+    public const string FeatureMapOutput = "feature_map_output";
 }

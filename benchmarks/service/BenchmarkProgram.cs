@@ -44,6 +44,7 @@ public static class BenchmarkProgram
                 ["Batching:MaxBatchSize"] = batch.ToString(),
                 ["Batching:MaxBatchDelay"] = "00:00:00.002",
                 ["Batching:QueueCapacity"] = (4 * batch).ToString(),
+                ["Batching:QueueTimeout"] = "00:00:00", // no deadline: a busy shared machine must not turn slow answers into refusals
                 ["Uploads:MaxFilesPerBatch"] = batch.ToString(),
                 ["Uploads:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(),
                 ["V2:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(), // a JSON batch of 32 (about 60 MB) too

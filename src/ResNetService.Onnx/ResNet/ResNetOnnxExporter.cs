@@ -72,10 +72,9 @@ public static class ResNetOnnxExporter
         x = graph.Layers(x, "", [.. network.Head.Take(headTap)], lastOutput: embedding ? EmbeddingName : null);
         x = graph.Layers(x, "", [.. network.Head.Skip(headTap)], lastOutput: OutputName);
         graph.Builder.AddOutput(OutputName, [BatchDimension, config.NumClasses]);
-        var channels = network.Blocks[^1].Plan.OutChannels;
         if (embedding)
         {
-            graph.Builder.AddOutput(EmbeddingName, [BatchDimension, channels]);
+            graph.Builder.AddOutput(EmbeddingName, [BatchDimension, ((Linear)network.Head[headTap]).InFeatures]);
         }
 
         if (featureMap)
@@ -83,7 +82,7 @@ public static class ResNetOnnxExporter
             var mapSide = imageSize is { } fixedSize ? FeatureTaps.Shapes(network, fixedSize)[^1].Side : (int?)null;
             Dimension mapHeight = mapSide is { } h ? h : FeatureMapHeightDimension;
             Dimension mapWidth = mapSide is { } w ? w : FeatureMapWidthDimension;
-            graph.Builder.AddOutput(FeatureMapName, [BatchDimension, channels, mapHeight, mapWidth]);
+            graph.Builder.AddOutput(FeatureMapName, [BatchDimension, network.Blocks[^1].Plan.OutChannels, mapHeight, mapWidth]);
         }
 
         return graph.Builder.Build(ProducerName, producerVersion, metadata, config.Title);

@@ -4,7 +4,7 @@ using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
-using ResNetService.Inference.Batching;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Api.Embeddings;
 

@@ -5,8 +5,8 @@ using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
-using ResNetService.Inference.Batching;
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Api.Explanations;
 

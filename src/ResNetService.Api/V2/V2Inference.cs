@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Api.V2;
 

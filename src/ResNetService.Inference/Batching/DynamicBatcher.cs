@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ResNetService.Inference.Telemetry;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Batching;
 

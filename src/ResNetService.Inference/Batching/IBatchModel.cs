@@ -1,3 +1,5 @@
+using ResNetService.Onnx.ResNet;
+
 namespace ResNetService.Inference.Batching;
 
 /// <summary>What the batcher needs of a model: fixed-length float rows in, fixed-length float rows out.</summary>

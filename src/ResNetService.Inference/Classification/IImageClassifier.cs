@@ -2,6 +2,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Explanations;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Classification;
 

@@ -9,6 +9,7 @@ using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Inference.Telemetry;
 using SkiaSharp;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Classification;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using ResNetService.Inference.Batching;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Features;
 

@@ -3,6 +3,7 @@ using ResNetService.Inference.Classification;
 using ResNetService.Inference.Explanations;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Hosting;
 

@@ -8,6 +8,7 @@ using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Memory;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Model;
 

@@ -1,6 +1,9 @@
 namespace ResNetService.Onnx.ResNet;
 
-/// <summary>Graph outputs a ResNet model may declare beside <c>logits</c>, which always comes first.</summary>
+/// <summary>
+/// Graph outputs a ResNet model may declare beside <c>logits</c>, which always comes first; also what a service run
+/// fetches besides the scores (the service finds them in models that do not declare them).
+/// </summary>
 [Flags]
 public enum ExtraOutputs
 {

@@ -10,6 +10,7 @@ using ResNetService.Inference.Features;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Telemetry;
 using ResNetService.TestSupport;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Api.Tests.Telemetry;
 

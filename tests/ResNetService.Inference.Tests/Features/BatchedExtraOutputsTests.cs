@@ -1,4 +1,5 @@
 using ResNetService.Inference.Batching;
+using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Tests.Features;
 

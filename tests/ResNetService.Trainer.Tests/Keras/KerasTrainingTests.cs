@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Model;
 using ResNetService.Trainer.Tests.Cli;
@@ -56,16 +54,4 @@ public sealed class KerasTrainingTests
         Assert.Equal(lastEpoch.TestLoss, EvaluationOutput.TestLoss(fromCheckpoint.Output), 3);
         Assert.Equal(lastEpoch.TestLoss, EvaluationOutput.TestLoss(fromOnnx.Output), 3);
     }
-}
-
-/// <summary>Reads the numbers evaluate prints.</summary>
-internal static class EvaluationOutput
-{
-    public static string Accuracy(string output) => Regex.Match(output, @"Accuracy: [\d.]+% on \d+ test images").Value is { Length: > 0 } line
-        ? line
-        : throw new Xunit.Sdk.XunitException("no accuracy line in: " + output);
-
-    public static double TestLoss(string output) => Regex.Match(output, @"Test loss: ([\d.]+) \(mean cross-entropy\)") is { Success: true } match
-        ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-        : throw new Xunit.Sdk.XunitException("no test loss line in: " + output);
 }

@@ -60,23 +60,14 @@ public static class FeatureTaps
         return shapes;
     }
 
-    /// <summary>The side of a layer's output for an input of side <paramref name="side"/> (PyTorch's floor rounding).</summary>
+    /// <summary>The side of a layer's output (<see cref="SpatialSize"/>), refused when nothing is left of the input.</summary>
     private static int Side(Layer layer, int side)
     {
-        var output = layer switch
-        {
-            Conv conv => Window(side, conv.Kernel, conv.Stride, conv.Padding),
-            MaxPool pool => Window(side, pool.Kernel, pool.Stride, pool.Padding),
-            BatchNorm or Relu => side,
-            _ => throw new NotSupportedException($"No rule for the size of what layer '{layer.Name}' ({layer.GetType().Name}) outputs."),
-        };
+        var output = SpatialSize.After(layer, side);
         return output >= 1
             ? output
             : throw new ArgumentOutOfRangeException(nameof(side), side, $"Layer '{layer.Name}' leaves no pixel of a {side}-pixel input.");
     }
-
-    private static int Window(int side, int kernel, int stride, int padding) =>
-        side + 2 * padding < kernel ? 0 : (side + 2 * padding - kernel) / stride + 1;
 }
 
 /// <summary>One feature map's shape per image: C<see cref="Level"/>, <see cref="Channels"/> x <see cref="Side"/> x <see cref="Side"/>.</summary>

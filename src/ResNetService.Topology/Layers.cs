@@ -23,7 +23,18 @@ public sealed record MaxPool(string Name, int Kernel, int Stride, int Padding) :
 /// <summary>The mean over each channel's whole feature map: [N, C, H, W] to [N, C, 1, 1].</summary>
 public sealed record GlobalAveragePool(string Name) : Layer(Name);
 
-/// <summary>[N, C, 1, 1] to [N, C].</summary>
+/// <summary>
+/// Average pooling over square windows without padding (Keras's AveragePooling2D with "valid" padding): a side of
+/// n becomes floor((n - kernel) / stride) + 1.
+/// </summary>
+public sealed record AveragePool(string Name, int Kernel, int Stride) : Layer(Name);
+
+/// <summary>
+/// Zeros added on every side (Keras's ZeroPadding2D), a layer of its own as Keras shows it; no parameters.
+/// </summary>
+public sealed record ZeroPad(string Name, int Padding) : Layer(Name);
+
+/// <summary>[N, C, H, W] to [N, C x H x W], channel by channel (PyTorch's and ONNX's order).</summary>
 public sealed record Flatten(string Name) : Layer(Name);
 
 /// <summary>A fully connected layer with bias.</summary>

@@ -90,6 +90,11 @@ public enum WeightInit
 
     /// <summary>The framework's own default for the layer (PyTorch's Linear: uniform within 1/sqrt(fan-in)).</summary>
     FrameworkDefault,
+
+    /// <summary>
+    /// Glorot (Xavier) uniform within sqrt(6 / (fan-in + fan-out)) and zero biases: Keras's default for Conv2D and Dense.
+    /// </summary>
+    GlorotUniform,
 }
 
 /// <summary>The initialisation scheme: convolutions, fully connected layers, and batch norms (weight 1, bias 0).</summary>

@@ -28,18 +28,38 @@ public static class ResNetTopology
         }
 
         var kind = config.Architecture.Block;
+        var keras = config.Variant == ResNetVariant.Keras;
+        if (keras && kind != BlockKind.Bottleneck)
+        {
+            throw new ArgumentException(
+                $"The keras variant is Keras's ResNet-50 family (resnet50, resnet101, resnet152); {config.Architecture.Name} has no Keras original.",
+                nameof(config));
+        }
+
+        var layers = keras ? KerasLayers : TorchvisionLayers;
         var blocks = Plan(config.Architecture)
             .Select(plan => new ResidualBlock(
                 plan,
                 kind,
-                kind == BlockKind.Basic ? BasicBlock(plan) : Bottleneck(plan, config.Variant),
-                plan.NeedsProjection ? Downsample(plan) : null,
+                kind == BlockKind.Basic ? BasicBlock(plan) : Bottleneck(plan, config.Variant, layers),
+                plan.NeedsProjection ? Downsample(plan, layers) : null,
                 new Relu("relu")))
             .ToList();
-        var features = StageWidths[^1] * Expansion(kind);
-        return new Network(config, Stem(config.InputChannels), blocks, Head(features, config.NumClasses),
-            new Initialization(Convolutions: WeightInit.KaimingNormalFanOut, Linear: WeightInit.FrameworkDefault));
+        var stem = keras ? KerasStem(config.InputChannels) : Stem(config.InputChannels);
+        var channels = StageWidths[^1] * Expansion(kind);
+        var init = keras
+            ? new Initialization(Convolutions: WeightInit.GlorotUniform, Linear: WeightInit.GlorotUniform)
+            : new Initialization(Convolutions: WeightInit.KaimingNormalFanOut, Linear: WeightInit.FrameworkDefault);
+        return new Network(config, stem, blocks, Head(config, stem, blocks, channels), init);
     }
+
+    /// <summary>How one flavour writes its convolutions and batch norms.</summary>
+    private sealed record LayerStyle(Func<string, int, int, int, int, Conv> Conv, Func<string, int, BatchNorm> BatchNorm);
+
+    private static readonly LayerStyle TorchvisionLayers = new(
+        (name, inChannels, outChannels, kernel, stride) => Conv(name, inChannels, outChannels, kernel, stride), BatchNorm);
+
+    private static readonly LayerStyle KerasLayers = new(KerasConv, KerasBatchNorm);
 
     /// <summary>7x7/2 convolution, batch norm, ReLU, 3x3/2 max pool: a quarter of the input's side.</summary>
     private static Layer[] Stem(int inputChannels) =>
@@ -48,6 +68,19 @@ public static class ResNetTopology
         BatchNorm("bn1", StemChannels),
         new Relu("relu"),
         new MaxPool("maxpool", Kernel: 3, Stride: 2, Padding: 1),
+    ];
+
+    /// <summary>
+    /// Keras's stem: ZeroPadding2D(3), a valid 7x7/2 convolution (with bias), batch norm, ReLU, and an unpadded 3x3/2
+    /// max pool. At 64x64 input: 70x70, 32x32, 15x15.
+    /// </summary>
+    private static Layer[] KerasStem(int inputChannels) =>
+    [
+        new ZeroPad("pad", Padding: 3),
+        KerasConv("conv1", inputChannels, StemChannels, kernel: 7, stride: 2),
+        KerasBatchNorm("bn1", StemChannels),
+        new Relu("relu"),
+        new MaxPool("maxpool", Kernel: 3, Stride: 2, Padding: 0),
     ];
 
     /// <summary>ResNet-18/34: two 3x3 convolutions; the first one strides.</summary>
@@ -60,37 +93,59 @@ public static class ResNetTopology
         BatchNorm("bn2", block.OutChannels),
     ];
 
-    /// <summary>ResNet-50/101/152: 1x1 reduce, 3x3, 1x1 expand. v1.5 strides on the 3x3, v1 on the first 1x1.</summary>
-    private static Layer[] Bottleneck(BlockPlan block, ResNetVariant variant)
+    /// <summary>
+    /// ResNet-50/101/152: 1x1 reduce, 3x3, 1x1 expand. v1.5 strides on the 3x3; v1 and keras on the first 1x1.
+    /// </summary>
+    private static Layer[] Bottleneck(BlockPlan block, ResNetVariant variant, LayerStyle layers)
     {
-        var strideOn1x1 = variant == ResNetVariant.V1 ? block.Stride : 1;
+        var strideOn1x1 = variant == ResNetVariant.V1_5 ? 1 : block.Stride;
         var strideOn3x3 = variant == ResNetVariant.V1_5 ? block.Stride : 1;
         return
         [
-            Conv("conv1", block.InChannels, block.Width, kernel: 1, strideOn1x1),
-            BatchNorm("bn1", block.Width),
+            layers.Conv("conv1", block.InChannels, block.Width, 1, strideOn1x1),
+            layers.BatchNorm("bn1", block.Width),
             new Relu("relu1"),
-            Conv("conv2", block.Width, block.Width, kernel: 3, strideOn3x3),
-            BatchNorm("bn2", block.Width),
+            layers.Conv("conv2", block.Width, block.Width, 3, strideOn3x3),
+            layers.BatchNorm("bn2", block.Width),
             new Relu("relu2"),
-            Conv("conv3", block.Width, block.OutChannels, kernel: 1),
-            BatchNorm("bn3", block.OutChannels),
+            layers.Conv("conv3", block.Width, block.OutChannels, 1, 1),
+            layers.BatchNorm("bn3", block.OutChannels),
         ];
     }
 
     /// <summary>The projection shortcut: a 1x1 convolution with the block's stride, then batch norm.</summary>
-    private static Layer[] Downsample(BlockPlan block) =>
+    private static Layer[] Downsample(BlockPlan block, LayerStyle layers) =>
     [
-        Conv("0", block.InChannels, block.OutChannels, kernel: 1, block.Stride),
-        BatchNorm("1", block.OutChannels),
+        layers.Conv("0", block.InChannels, block.OutChannels, 1, block.Stride),
+        layers.BatchNorm("1", block.OutChannels),
     ];
 
-    private static Layer[] Head(int features, int classes) =>
-    [
-        new GlobalAveragePool("avgpool"),
-        new Flatten("flatten"),
-        new Linear("fc", features, classes),
-    ];
+    /// <summary>
+    /// Global average pooling (the default), or the SIGNS tutorial's 2x2/2 average pool, whose flattened output
+    /// holds channels x floor(side / 2)^2 numbers for the last feature map's side at the configured image size.
+    /// </summary>
+    private static Layer[] Head(ResNetConfig config, IReadOnlyList<Layer> stem, IReadOnlyList<ResidualBlock> blocks, int channels)
+    {
+        if (!config.Head.NeedsImageSize())
+        {
+            return [new GlobalAveragePool("avgpool"), new Flatten("flatten"), new Linear("fc", channels, config.NumClasses)];
+        }
+
+        if (config.ImageSize is not { } imageSize)
+        {
+            throw new ArgumentException($"The {config.Head.Name()} head needs the image size the network is built for.", nameof(config));
+        }
+
+        var pool = new AveragePool("avgpool", Kernel: 2, Stride: 2);
+        var side = SpatialSize.After(pool, SpatialSize.AfterBlocks(stem, blocks, imageSize));
+        if (side < 1)
+        {
+            throw new ArgumentException(
+                $"The {config.Head.Name()} head needs a last feature map of at least 2x2; {imageSize}x{imageSize} input leaves less.", nameof(config));
+        }
+
+        return [pool, new Flatten("flatten"), new Linear("fc", channels * side * side, config.NumClasses)];
+    }
 
     /// <summary>
     /// Every block in order. The first block of a stage downsamples (stride 2, except in stage 1, which follows the
@@ -117,4 +172,14 @@ public static class ResNetTopology
 
     /// <summary>PyTorch's BatchNorm2d defaults.</summary>
     private static BatchNorm BatchNorm(string name, int channels) => new(name, channels, Epsilon: 1e-5, Momentum: 0.1);
+
+    /// <summary>
+    /// Keras's Conv2D as the tutorials use it: with bias; 1x1 convolutions "valid" (no padding), 3x3 "same" (stride 1
+    /// there, so one pixel on every side); the 7x7 stem convolution is valid after its own zero padding.
+    /// </summary>
+    private static Conv KerasConv(string name, int inChannels, int outChannels, int kernel, int stride) =>
+        new(name, inChannels, outChannels, kernel, stride, Padding: kernel == 3 ? 1 : 0, Bias: true);
+
+    /// <summary>Keras's BatchNormalization defaults: epsilon 1e-3, momentum 0.99 (0.01 in PyTorch's convention).</summary>
+    private static BatchNorm KerasBatchNorm(string name, int channels) => new(name, channels, Epsilon: 1e-3, Momentum: 0.01);
 }

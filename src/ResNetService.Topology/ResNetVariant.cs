@@ -8,6 +8,13 @@ public enum ResNetVariant
 
     /// <summary>"v1": a downsampling bottleneck strides on its first 1x1 convolution, as the paper and the Keras code do.</summary>
     V1,
+
+    /// <summary>
+    /// "keras": the Keras ResNet-50 of the tutorials. v1's stride placement, plus convolutions with biases, a zero-padded
+    /// valid 7x7/2 stem and an unpadded 3x3/2 max pool, Keras's batch norm constants and Glorot-uniform initialisation.
+    /// Bottleneck architectures only (Keras has no ResNet-18/34).
+    /// </summary>
+    Keras,
 }
 
 /// <summary>The one mapping between variants and the names users type, print and store ("v1.5", "v1").</summary>
@@ -19,6 +26,8 @@ public static class ResNetVariants
     [
         (ResNetVariant.V1_5, "v1.5", "stride on the 3x3 convolution (torchvision)"),
         (ResNetVariant.V1, "v1", "stride on the first 1x1 (paper, Keras)"),
+        (ResNetVariant.Keras, "keras", "the Keras ResNet-50 of the tutorials: v1 with conv biases, zero padding + valid 7x7/2 stem, " +
+            "unpadded 3x3/2 max pool, batch norm epsilon 1e-3 and momentum 0.99, Glorot-uniform init (resnet50/101/152)"),
     ];
 
     /// <summary>Every variant's name, the default first.</summary>

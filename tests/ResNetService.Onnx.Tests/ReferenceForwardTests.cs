@@ -27,6 +27,22 @@ public class ReferenceForwardTests
         AssertClose(expected, actual);
     }
 
+    [Theory]
+    [InlineData(ResNetHead.GlobalAveragePool, 32)]
+    [InlineData(ResNetHead.AveragePool2, 64)]
+    public void Onnx_runtime_matches_the_keras_tutorials_forward_pass(ResNetHead head, int size)
+    {
+        var config = new ResNetConfig(ResNetArchitecture.ResNet50, Classes, ResNetVariant.Keras, Head: head, ImageSize: size);
+        var weights = RandomResNetWeights.Create(config, seed: 3);
+        var image = TestImages.Batch(1, 3, size, seed: 4);
+
+        var expected = ReferenceResNet.Forward(config, weights, image, size);
+        using var runner = new OnnxRunner(ResNetOnnxExporter.Build(config, weights, new Dictionary<string, string>(), "test"));
+        var (actual, _) = runner.Run(image, [1, 3, size, size]);
+
+        AssertClose(expected, actual);
+    }
+
     [Fact]
     public void Stride_placement_changes_the_graph_and_the_output_with_the_same_weights()
     {

@@ -6,7 +6,9 @@ namespace ResNetService.Onnx.Tests;
 /// <summary>
 /// A plain, slow forward pass of torchvision's ResNet in inference mode, written from resnet.py with direct
 /// loops in double precision. It shares nothing with the exporter but the weights, so agreement with ONNX
-/// Runtime's output checks the exported wiring (strides, paddings, shortcuts, batch norm inputs, the head).
+/// Runtime's output checks the exported wiring (strides, paddings, shortcuts, batch norm inputs, the head). The keras
+/// variant follows the Keras tutorial's code instead: ZeroPadding2D(3) and a valid 7x7/2 convolution, an unpadded max
+/// pool, biases on every convolution, batch norm epsilon 1e-3, and optionally its 2x2 average pool head.
 /// </summary>
 internal static class ReferenceResNet
 {
@@ -20,9 +22,13 @@ internal static class ReferenceResNet
     /// <summary>Logits for one image laid out [channels, height, width].</summary>
     public static double[] Forward(ResNetConfig config, IReadOnlyDictionary<string, NamedTensor> w, float[] image, int size)
     {
+        var keras = config.Variant == ResNetVariant.Keras;
+        var epsilon = keras ? 1e-3 : 1e-5;
         var x = new Feature(config.InputChannels, size, size, image.Select(v => (double)v).ToArray());
-        x = Relu(BatchNorm(Conv(x, w["conv1.weight"], stride: 2, padding: 3), w, "bn1"));
-        x = MaxPool3x3Stride2(x);
+        x = keras
+            ? Relu(BatchNorm(Conv(ZeroPad(x, 3), w, "conv1", stride: 2, padding: 0), w, "bn1", epsilon))
+            : Relu(BatchNorm(Conv(x, w, "conv1", stride: 2, padding: 3), w, "bn1", epsilon));
+        x = MaxPool3x3Stride2(x, padding: keras ? 0 : 1);
 
         var bottleneck = config.Architecture.Block == BlockKind.Bottleneck;
         var expansion = bottleneck ? 4 : 1;
@@ -35,18 +41,18 @@ internal static class ReferenceResNet
                 var stride = stage > 0 && index == 0 ? 2 : 1;
                 var prefix = $"layer{stage + 1}.{index}";
                 var main = bottleneck
-                    ? BottleneckPath(x, w, prefix, stride, config.Variant)
+                    ? BottleneckPath(x, w, prefix, stride, config.Variant, epsilon)
                     : BasicPath(x, w, prefix, stride);
                 var shortcut = stride != 1 || inChannels != widths[stage] * expansion
-                    ? BatchNorm(Conv(x, w[$"{prefix}.downsample.0.weight"], stride, padding: 0), w, $"{prefix}.downsample.1")
+                    ? BatchNorm(Conv(x, w, $"{prefix}.downsample.0", stride, padding: 0), w, $"{prefix}.downsample.1", epsilon)
                     : x;
                 x = Relu(Add(main, shortcut));
                 inChannels = widths[stage] * expansion;
             }
         }
 
-        var pooled = new double[x.Channels];
-        for (var c = 0; c < x.Channels; c++)
+        var pooled = config.Head == ResNetHead.AveragePool2 ? AveragePool2x2(x).Data : new double[x.Channels];
+        for (var c = 0; c < x.Channels && config.Head == ResNetHead.GlobalAveragePool; c++)
         {
             for (var i = 0; i < x.Height * x.Width; i++)
             {
@@ -73,17 +79,69 @@ internal static class ReferenceResNet
 
     private static Feature BasicPath(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string p, int stride)
     {
-        var y = Relu(BatchNorm(Conv(x, w[$"{p}.conv1.weight"], stride, padding: 1), w, $"{p}.bn1"));
-        return BatchNorm(Conv(y, w[$"{p}.conv2.weight"], stride: 1, padding: 1), w, $"{p}.bn2");
+        var y = Relu(BatchNorm(Conv(x, w, $"{p}.conv1", stride, padding: 1), w, $"{p}.bn1", 1e-5));
+        return BatchNorm(Conv(y, w, $"{p}.conv2", stride: 1, padding: 1), w, $"{p}.bn2", 1e-5);
     }
 
-    private static Feature BottleneckPath(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string p, int stride, ResNetVariant variant)
+    private static Feature BottleneckPath(
+        Feature x, IReadOnlyDictionary<string, NamedTensor> w, string p, int stride, ResNetVariant variant, double epsilon)
     {
-        var first = variant == ResNetVariant.V1 ? stride : 1;
+        var first = variant == ResNetVariant.V1_5 ? 1 : stride;
         var middle = variant == ResNetVariant.V1_5 ? stride : 1;
-        var y = Relu(BatchNorm(Conv(x, w[$"{p}.conv1.weight"], first, padding: 0), w, $"{p}.bn1"));
-        y = Relu(BatchNorm(Conv(y, w[$"{p}.conv2.weight"], middle, padding: 1), w, $"{p}.bn2"));
-        return BatchNorm(Conv(y, w[$"{p}.conv3.weight"], stride: 1, padding: 0), w, $"{p}.bn3");
+        var y = Relu(BatchNorm(Conv(x, w, $"{p}.conv1", first, padding: 0), w, $"{p}.bn1", epsilon));
+        y = Relu(BatchNorm(Conv(y, w, $"{p}.conv2", middle, padding: 1), w, $"{p}.bn2", epsilon));
+        return BatchNorm(Conv(y, w, $"{p}.conv3", stride: 1, padding: 0), w, $"{p}.bn3", epsilon);
+    }
+
+    private static Feature ZeroPad(Feature x, int padding)
+    {
+        var y = Feature.Zeros(x.Channels, x.Height + 2 * padding, x.Width + 2 * padding);
+        for (var c = 0; c < x.Channels; c++)
+        {
+            for (var iy = 0; iy < x.Height; iy++)
+            {
+                for (var ix = 0; ix < x.Width; ix++)
+                {
+                    y.At(c, iy + padding, ix + padding) = x.At(c, iy, ix);
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>2x2 windows with stride 2, no padding; its data is then read channel by channel, as Flatten does on NCHW.</summary>
+    private static Feature AveragePool2x2(Feature x)
+    {
+        var y = Feature.Zeros(x.Channels, x.Height / 2, x.Width / 2);
+        for (var c = 0; c < x.Channels; c++)
+        {
+            for (var oy = 0; oy < y.Height; oy++)
+            {
+                for (var ox = 0; ox < y.Width; ox++)
+                {
+                    y.At(c, oy, ox) = (x.At(c, 2 * oy, 2 * ox) + x.At(c, 2 * oy, 2 * ox + 1) + x.At(c, 2 * oy + 1, 2 * ox) + x.At(c, 2 * oy + 1, 2 * ox + 1)) / 4;
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>The convolution <paramref name="name"/>, with its bias when the weights hold one.</summary>
+    private static Feature Conv(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string name, int stride, int padding)
+    {
+        var y = Conv(x, w[$"{name}.weight"], stride, padding);
+        if (w.TryGetValue($"{name}.bias", out var bias))
+        {
+            var plane = y.Height * y.Width;
+            for (var i = 0; i < y.Data.Length; i++)
+            {
+                y.Data[i] += bias.Data[i / plane];
+            }
+        }
+
+        return y;
     }
 
     private static Feature Conv(Feature x, NamedTensor weight, int stride, int padding)
@@ -135,7 +193,7 @@ internal static class ReferenceResNet
         return y;
     }
 
-    private static Feature BatchNorm(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string name)
+    private static Feature BatchNorm(Feature x, IReadOnlyDictionary<string, NamedTensor> w, string name, double epsilon)
     {
         var gamma = w[$"{name}.weight"].Data;
         var beta = w[$"{name}.bias"].Data;
@@ -145,7 +203,7 @@ internal static class ReferenceResNet
         var plane = x.Height * x.Width;
         for (var c = 0; c < x.Channels; c++)
         {
-            var scale = gamma[c] / Math.Sqrt(variance[c] + 1e-5);
+            var scale = gamma[c] / Math.Sqrt(variance[c] + epsilon);
             for (var i = 0; i < plane; i++)
             {
                 y.Data[c * plane + i] = (x.Data[c * plane + i] - mean[c]) * scale + beta[c];
@@ -155,10 +213,10 @@ internal static class ReferenceResNet
         return y;
     }
 
-    private static Feature MaxPool3x3Stride2(Feature x)
+    private static Feature MaxPool3x3Stride2(Feature x, int padding)
     {
-        var height = (x.Height + 2 - 3) / 2 + 1;
-        var width = (x.Width + 2 - 3) / 2 + 1;
+        var height = (x.Height + 2 * padding - 3) / 2 + 1;
+        var width = (x.Width + 2 * padding - 3) / 2 + 1;
         var y = Feature.Zeros(x.Channels, height, width);
         for (var c = 0; c < x.Channels; c++)
         {
@@ -167,9 +225,9 @@ internal static class ReferenceResNet
                 for (var ox = 0; ox < width; ox++)
                 {
                     var best = double.NegativeInfinity;
-                    for (var iy = oy * 2 - 1; iy <= oy * 2 + 1; iy++)
+                    for (var iy = oy * 2 - padding; iy <= oy * 2 - padding + 2; iy++)
                     {
-                        for (var ix = ox * 2 - 1; ix <= ox * 2 + 1; ix++)
+                        for (var ix = ox * 2 - padding; ix <= ox * 2 - padding + 2; ix++)
                         {
                             if (iy >= 0 && iy < x.Height && ix >= 0 && ix < x.Width)
                             {

@@ -30,12 +30,12 @@ public static class ResNetOnnxExporter
 
     /// <summary>
     /// The model for <paramref name="config"/>. Input <c>input</c> is float32 [batch, InputChannels, H, W] with a
-    /// symbolic batch; H and W are fixed to <paramref name="imageSize"/> when it is given, else symbolic
-    /// ("height", "width": the network is fully convolutional up to the global pool). Output <c>logits</c> is
-    /// float32 [batch, classes], the first output; <paramref name="extraOutputs"/> adds <c>embedding</c> and
-    /// <c>feature_map</c> after it (the tensors the graph computes anyway, under those names; no node is added), with
-    /// the feature map's height and width fixed when the input's are. Throws <see cref="ArgumentException"/> naming a
-    /// missing or mis-shaped weight.
+    /// symbolic batch; H and W are fixed to <paramref name="imageSize"/> when it is given (or to the config's image size
+    /// when its head depends on it), else symbolic ("height", "width": the network is fully convolutional up to the
+    /// global pool). Output <c>logits</c> is float32 [batch, classes], the first output; <paramref name="extraOutputs"/>
+    /// adds <c>embedding</c> and <c>feature_map</c> after it (the tensors the graph computes anyway, under those names; no
+    /// node is added), with the feature map's height and width fixed when the input's are. Throws
+    /// <see cref="ArgumentException"/> naming a missing or mis-shaped weight.
     /// </summary>
     public static ModelProto Build(
         ResNetConfig config,
@@ -49,6 +49,18 @@ public static class ResNetOnnxExporter
         ArgumentNullException.ThrowIfNull(producerVersion);
         var network = ResNetTopology.Describe(config);
         ResNetWeights.Validate(network, weights);
+        if (config.Head.NeedsImageSize())
+        {
+            // The dense layer's input size holds for one image size only.
+            if (imageSize is { } requested && requested != config.ImageSize)
+            {
+                throw new ArgumentException(
+                    $"The {config.Head.Name()} head is built for {config.ImageSize}x{config.ImageSize} input, not {requested}.", nameof(imageSize));
+            }
+
+            imageSize = config.ImageSize;
+        }
+
         if (imageSize is < ResNetArchitecture.MinimumImageSize)
         {
             throw new ArgumentOutOfRangeException(
@@ -105,13 +117,24 @@ public static class ResNetOnnxExporter
             return Layer(sum, prefix, block.Activation, output);
         }
 
-        /// <summary>Layers in sequence; each node is named prefix + layer name, its output that name + ".out".</summary>
+        /// <summary>
+        /// Layers in sequence; each node is named prefix + layer name, its output that name + ".out". A zero padding
+        /// followed by a convolution becomes that convolution's pads (both fill with zeros), so it has no node of its own.
+        /// </summary>
         public string Layers(string input, string prefix, IReadOnlyList<Layer> layers, string? lastOutput = null)
         {
             var x = input;
             for (var i = 0; i < layers.Count; i++)
             {
-                x = Layer(x, prefix, layers[i], i == layers.Count - 1 ? lastOutput : null);
+                var output = i == layers.Count - 1 ? lastOutput : null;
+                if (layers[i] is ZeroPad pad && i + 1 < layers.Count && layers[i + 1] is Conv conv)
+                {
+                    x = Layer(x, prefix, conv with { Padding = conv.Padding + pad.Padding }, i + 1 == layers.Count - 1 ? lastOutput : null);
+                    i++;
+                    continue;
+                }
+
+                x = Layer(x, prefix, layers[i], output);
             }
 
             return x;
@@ -127,6 +150,8 @@ public static class ResNetOnnxExporter
                     conv.Bias ? [input, Weight($"{name}.weight"), Weight($"{name}.bias")] : [input, Weight($"{name}.weight")], output,
                     Ints("kernel_shape", conv.Kernel, conv.Kernel), Ints("strides", conv.Stride, conv.Stride),
                     Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding), Ints("dilations", 1, 1), Int("group", 1)),
+                AveragePool pool => Builder.AddNode("AveragePool", name, [input], output,
+                    Ints("kernel_shape", pool.Kernel, pool.Kernel), Ints("strides", pool.Stride, pool.Stride)),
                 BatchNorm norm => Builder.AddNode("BatchNormalization", name,
                     [input, Weight($"{name}.weight"), Weight($"{name}.bias"), Weight($"{name}.running_mean"), Weight($"{name}.running_var")],
                     output, Float("epsilon", (float)norm.Epsilon)),

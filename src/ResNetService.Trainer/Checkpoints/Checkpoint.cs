@@ -78,7 +78,7 @@ public static class Checkpoint
     /// <summary>The network a checkpoint describes, with its weights loaded, in evaluation mode.</summary>
     public static ResNet LoadModel(string prefix, CheckpointInfo info)
     {
-        var model = CreateModel(info.Architecture, info.Variant, info.Labels.Count);
+        var model = CreateModel(info.Architecture, info.Variant, info.Labels.Count, head: info.Head, imageSize: info.ImageSize);
         try
         {
             model.load(WeightsPath(prefix));
@@ -93,14 +93,18 @@ public static class Checkpoint
         return model;
     }
 
-    public static ResNet CreateModel(string architecture, string variant, int classes, bool zeroInitResidual = false)
+    /// <param name="head">A <see cref="ResNetHeads"/> name (default "gap").</param>
+    /// <param name="imageSize">The input side the network is built for; the avgpool2 head needs it, the others ignore it.</param>
+    public static ResNet CreateModel(
+        string architecture, string variant, int classes, bool zeroInitResidual = false, string? head = null, int? imageSize = null)
     {
         if (!ResNetArchitecture.TryParse(architecture, out var parsed))
         {
             throw new ArgumentException($"Unknown architecture '{architecture}'. Known: {string.Join(", ", ResNetArchitecture.All.Select(a => a.Name))}.");
         }
 
-        return new ResNet(new ResNetConfig(parsed, classes, ResNetVariants.Parse(variant)), zeroInitResidual);
+        var parsedHead = head is null ? ResNetHeads.Default : ResNetHeads.Parse(head);
+        return new ResNet(new ResNetConfig(parsed, classes, ResNetVariants.Parse(variant), Head: parsedHead, ImageSize: imageSize), zeroInitResidual);
     }
 
     private static void WriteReplacing(string path, Action<string> write)

@@ -1,3 +1,4 @@
+using ResNetService.Topology;
 using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Checkpoints;
@@ -11,6 +12,9 @@ public sealed record CheckpointInfo
     public required string Architecture { get; init; }
 
     public required string Variant { get; init; }
+
+    /// <summary>A <see cref="ResNetHeads"/> name; checkpoints written before heads were a choice have the default.</summary>
+    public string Head { get; init; } = ResNetHeads.Default.Name();
 
     /// <summary>Class names in output order.</summary>
     public required IReadOnlyList<string> Labels { get; init; }

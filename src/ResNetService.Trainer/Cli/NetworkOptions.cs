@@ -35,6 +35,18 @@ public static class NetworkOptions
         return option;
     }
 
+    /// <summary>The head by name (<see cref="ResNetHeads"/>).</summary>
+    public static Option<string> Head()
+    {
+        var option = new Option<string>("--head")
+        {
+            Description = ResNetHeads.Help,
+            DefaultValueFactory = _ => ResNetHeads.Default.Name(),
+        };
+        option.AcceptOnlyFromAmong([.. ResNetHeads.AllNames]);
+        return option;
+    }
+
     public static Option<int> ImageSize(int defaultSize)
     {
         var option = new Option<int>("--image-size")

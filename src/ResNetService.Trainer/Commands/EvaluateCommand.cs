@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace ResNetService.Trainer.Commands;
 
-/// <summary><c>evaluate</c>: accuracy, per-class accuracy and confusion matrix of a checkpoint or an exported ONNX model.</summary>
+/// <summary><c>evaluate</c>: accuracy, test loss, per-class accuracy and confusion matrix of a checkpoint or an exported ONNX model.</summary>
 public static class EvaluateCommand
 {
     public static Command Create()
@@ -20,7 +20,7 @@ public static class EvaluateCommand
         var batchSize = OptionFactory.Count("--batch-size", 64, "Images per forward pass.");
         var plot = new Option<FileInfo?>("--plot") { Description = "Confusion matrix PNG to write (default: confusion-matrix.png beside the checkpoint or model)." };
 
-        var command = new Command("evaluate", "Evaluate a checkpoint or an ONNX model on a test split: accuracy, per-class accuracy, confusion matrix (text and PNG).")
+        var command = new Command("evaluate", "Evaluate a checkpoint or an ONNX model on a test split: accuracy, test loss (mean cross-entropy), per-class accuracy, confusion matrix (text and PNG).")
         {
             checkpoint, model, data, labels, batchSize, plot,
         };
@@ -37,7 +37,7 @@ public static class EvaluateCommand
         });
         command.SetAction(parse =>
         {
-            ConfusionMatrix matrix;
+            EvaluationResult result;
             string defaultFolder;
             string title;
             if (parse.GetValue(checkpoint) is { } checkpointPath)
@@ -45,7 +45,7 @@ public static class EvaluateCommand
                 TorchRuntime.EnsureLoaded();
                 var prefix = Checkpoint.Resolve(checkpointPath);
                 var info = Checkpoint.ReadInfo(prefix);
-                matrix = CheckpointEvaluator.Evaluate(prefix, info, parse.GetValue(data), parse.GetValue(batchSize));
+                result = CheckpointEvaluator.Evaluate(prefix, info, parse.GetValue(data), parse.GetValue(batchSize));
                 defaultFolder = Path.GetDirectoryName(Path.GetFullPath(prefix))!;
                 title = $"{info.Architecture} on {info.Dataset} ({Path.GetFileName(prefix)})";
             }
@@ -57,22 +57,24 @@ public static class EvaluateCommand
                     throw new CliException($"Model file not found: {modelFile.FullName}");
                 }
 
-                matrix = OnnxEvaluator.Evaluate(modelFile.FullName, parse.GetValue(data)!, parse.GetValue(batchSize), parse.GetValue(labels)?.FullName);
+                result = OnnxEvaluator.Evaluate(modelFile.FullName, parse.GetValue(data)!, parse.GetValue(batchSize), parse.GetValue(labels)?.FullName);
                 defaultFolder = modelFile.DirectoryName!;
                 title = modelFile.Name;
             }
 
             var pngPath = parse.GetValue(plot)?.FullName ?? Path.Combine(defaultFolder, "confusion-matrix.png");
-            ConfusionMatrixImage.Save(matrix, pngPath, title);
-            Report(CliConsole.Create(parse.InvocationConfiguration.Output), matrix, pngPath);
+            ConfusionMatrixImage.Save(result.Matrix, pngPath, title);
+            Report(CliConsole.Create(parse.InvocationConfiguration.Output), result, pngPath);
             return 0;
         });
         return command;
     }
 
-    private static void Report(IAnsiConsole console, ConfusionMatrix matrix, string pngPath)
+    private static void Report(IAnsiConsole console, EvaluationResult result, string pngPath)
     {
+        var matrix = result.Matrix;
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {100 * matrix.Accuracy:F2}% on {matrix.Total} test images"));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test loss: {result.TestLoss:F4} (mean cross-entropy)"));
         var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
         for (var c = 0; c < matrix.Classes.Count; c++)
         {

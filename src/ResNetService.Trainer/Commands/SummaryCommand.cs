@@ -9,12 +9,24 @@ namespace ResNetService.Trainer.Commands;
 /// <summary><c>summary</c>: a Keras-style table of a network's layers, and optionally a drawing of it.</summary>
 public static class SummaryCommand
 {
+    private const string DefaultStyle = "default";
+    private const string KerasStyle = "keras";
+    private const string BlockLevel = "block";
+    private const string LayerLevel = "layer";
+
     public static Command Create()
     {
         var architecture = NetworkOptions.Architecture();
         var imageSize = NetworkOptions.ImageSize(224);
         var classes = NetworkOptions.Classes(1000);
         var variant = NetworkOptions.Variant();
+        var head = NetworkOptions.Head();
+        var style = OptionFactory.Choice("--style", DefaultStyle,
+            "Table layout: default (this trainer's table, shapes [channels, height, width]) or keras (Keras' own layout: " +
+            "output shapes (None, H, W, C), Connected to, add and activation rows).", DefaultStyle, KerasStyle);
+        var plotLevel = OptionFactory.Choice("--plot-level", BlockLevel,
+            "What --plot draws: block (the stem, one box per residual block, the head) or layer (every layer with its shape, residual connections drawn).",
+            BlockLevel, LayerLevel);
         var plot = new Option<FileInfo?>("--plot")
         {
             Description = "Also draw the network to this file: .svg (text) or .png.",
@@ -30,20 +42,29 @@ public static class SummaryCommand
 
         var command = new Command("summary", "Print every layer's output shape and parameter count, like Keras' model.summary().")
         {
-            architecture, imageSize, classes, variant, plot,
+            architecture, imageSize, classes, variant, head, style, plot, plotLevel,
         };
         command.SetAction(parseResult =>
         {
             TorchRuntime.EnsureLoaded();
             var config = new ResNetConfig(
-                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), ResNetVariants.Parse(parseResult.GetValue(variant)!));
+                parseResult.GetValue(architecture)!, parseResult.GetValue(classes), ResNetVariants.Parse(parseResult.GetValue(variant)!),
+                Head: ResNetHeads.Parse(parseResult.GetValue(head)!), ImageSize: parseResult.GetValue(imageSize));
             var summary = ModelSummary.Create(config, parseResult.GetValue(imageSize));
             var output = parseResult.InvocationConfiguration.Output;
-            SummaryTable.Write(summary, CliConsole.Create(output));
+            if (parseResult.GetValue(style) == KerasStyle)
+            {
+                KerasSummaryTable.Write(summary, output);
+            }
+            else
+            {
+                SummaryTable.Write(summary, CliConsole.Create(output));
+            }
 
             if (parseResult.GetValue(plot) is { } file)
             {
-                WritePlot(summary, file.FullName);
+                var picture = parseResult.GetValue(plotLevel) == LayerLevel ? LayerPlot.Layout(summary) : NetworkPlot.Layout(summary);
+                WritePlot(picture, file.FullName);
                 output.WriteLine($"Plot written to {file.FullName}");
             }
 
@@ -52,9 +73,8 @@ public static class SummaryCommand
         return command;
     }
 
-    private static void WritePlot(ModelSummary summary, string path)
+    private static void WritePlot(NetworkPicture picture, string path)
     {
-        var picture = NetworkPlot.Layout(summary);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
         {

@@ -20,6 +20,7 @@ public static class TrainCommand
         var data = new Option<string?>("--data") { Description = $"Data set: {DataSource.Formats}. Required unless --resume." };
         var architecture = NetworkOptions.Architecture();
         var variant = NetworkOptions.Variant();
+        var head = NetworkOptions.Head();
         var imageSize = NetworkOptions.ImageSize(32);
         var resizeMode = Choice("--resize-mode", ResizeModes.Direct, "How images become square: direct (stretch) or shorter_side_crop.",
             ResizeModes.Direct, ResizeModes.ShorterSideThenCrop);
@@ -55,7 +56,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a ResNet; keeps last and best checkpoints, metrics.csv and training curves in the run folder.")
         {
-            data, architecture, variant, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
+            data, architecture, variant, head, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
             epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
             cropPadding, flip, erasing, zeroInit, initFrom, seed, threads, output, resume,
         };
@@ -79,6 +80,7 @@ public static class TrainCommand
                     Data = parse.GetValue(data) ?? throw new CliException("--data is required (or --resume to continue a run)."),
                     Architecture = parse.GetValue(architecture)!.Name,
                     Variant = parse.GetValue(variant)!,
+                    Head = parse.GetValue(head)!,
                     ImageSize = parse.GetValue(imageSize),
                     ResizeMode = parse.GetValue(resizeMode)!,
                     LabelsFile = parse.GetValue(labels)?.FullName,

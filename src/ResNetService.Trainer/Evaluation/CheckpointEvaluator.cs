@@ -4,10 +4,13 @@ using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Evaluation;
 
-/// <summary>Evaluates a TorchSharp checkpoint on a data set's test split, preprocessed as it was trained.</summary>
+/// <summary>
+/// Evaluates a TorchSharp checkpoint on a data set's test split, preprocessed as it was trained: predictions and the
+/// mean cross-entropy, as training reports its test loss.
+/// </summary>
 public static class CheckpointEvaluator
 {
-    public static ConfusionMatrix Evaluate(string prefix, CheckpointInfo info, string? dataSource, int batchSize)
+    public static EvaluationResult Evaluate(string prefix, CheckpointInfo info, string? dataSource, int batchSize)
     {
         var data = DataSource.Load(dataSource ?? info.Options.Data, new DataOptions(
             info.ImageSize, info.ResizeMode, info.Options.LabelsFile, info.Options.ValidationSplit, info.Options.Seed, info.Dataset));
@@ -16,10 +19,10 @@ public static class CheckpointEvaluator
         using var model = Checkpoint.LoadModel(prefix, info);
         using var test = new BatchTensors(data.Test);
         using var normalizer = new Normalizer(info.Mean, info.Std);
-        var (predictions, _) = Predictor.Predict(model, test, normalizer, batchSize);
+        var (predictions, loss) = Predictor.Predict(model, test, normalizer, batchSize);
 
         var matrix = new ConfusionMatrix(info.Labels);
         matrix.AddRange(data.Test.Labels, predictions);
-        return matrix;
+        return new EvaluationResult(matrix, loss);
     }
 }

@@ -6,11 +6,12 @@ namespace ResNetService.Trainer.Evaluation;
 
 /// <summary>
 /// Evaluates an exported ONNX model with ONNX Runtime through the service's own <see cref="OnnxModel"/>: labels and
-/// preprocessing come from the file's metadata (or its sidecar), exactly as the service would resolve them.
+/// preprocessing come from the file's metadata (or its sidecar), exactly as the service would resolve them. The test
+/// loss is the mean <see cref="CrossEntropy"/> of ONNX Runtime's logits.
 /// </summary>
 public static class OnnxEvaluator
 {
-    public static ConfusionMatrix Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
+    public static EvaluationResult Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
     {
         using (var model = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu }))
         {
@@ -19,6 +20,7 @@ public static class OnnxEvaluator
             EvaluationData.CheckClasses(data, model.Info.Labels);
 
             var matrix = new ConfusionMatrix(model.Info.Labels);
+            var lossSum = 0.0;
             using var input = new OnnxInput(settings);
             var inputs = new float[batchSize * input.Length];
             var logits = new float[batchSize * model.Info.Classes];
@@ -35,10 +37,11 @@ public static class OnnxEvaluator
                 {
                     var scores = logits.AsSpan(row * model.Info.Classes, model.Info.Classes);
                     matrix.Add(data.Test.Labels[start + row], ArgMax(scores));
+                    lossSum += CrossEntropy.Of(scores, data.Test.Labels[start + row]);
                 }
             }
 
-            return matrix;
+            return new EvaluationResult(matrix, lossSum / Math.Max(data.Test.Count, 1));
         }
     }
 

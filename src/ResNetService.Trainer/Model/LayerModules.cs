@@ -10,11 +10,13 @@ public static class LayerModules
     public static Module<Tensor, Tensor> Create(Layer layer) => layer switch
     {
         // A strided 1x1 convolution is written as subsampling + 1x1 (same weight, same result; see the class).
-        Conv { Kernel: 1, Stride: > 1, Padding: 0, Bias: false } conv => new SubsamplingConv1x1(conv.InChannels, conv.OutChannels, conv.Stride),
+        Conv { Kernel: 1, Stride: > 1, Padding: 0 } conv => new SubsamplingConv1x1(conv.InChannels, conv.OutChannels, conv.Stride, conv.Bias),
         Conv conv => Conv2d(conv.InChannels, conv.OutChannels, kernel_size: conv.Kernel, stride: conv.Stride, padding: conv.Padding, bias: conv.Bias),
         BatchNorm norm => BatchNorm2d(norm.Channels, eps: norm.Epsilon, momentum: norm.Momentum),
         Relu => ReLU(inplace: true),
         MaxPool pool => MaxPool2d(kernel_size: pool.Kernel, stride: pool.Stride, padding: pool.Padding),
+        AveragePool pool => AvgPool2d(kernel_size: pool.Kernel, stride: pool.Stride),
+        ZeroPad pad => ZeroPad2d(pad.Padding),
         GlobalAveragePool => AdaptiveAvgPool2d(1),
         Topology.Flatten => nn.Flatten(),
         Topology.Linear linear => nn.Linear(linear.InFeatures, linear.OutFeatures),

@@ -85,13 +85,13 @@ public sealed class ResNet : Module<Tensor, Tensor>
             switch (module)
             {
                 case Conv2d conv:
-                    Initialize(conv.weight!, Network.Initialization.Convolutions);
+                    Initialize(conv.weight!, conv.bias, Network.Initialization.Convolutions);
                     break;
                 case SubsamplingConv1x1 conv:
-                    Initialize(conv.Weight, Network.Initialization.Convolutions);
+                    Initialize(conv.Weight, conv.Bias, Network.Initialization.Convolutions);
                     break;
                 case TorchSharp.Modules.Linear linear:
-                    Initialize(linear.weight!, Network.Initialization.Linear);
+                    Initialize(linear.weight!, linear.bias, Network.Initialization.Linear);
                     break;
                 case BatchNorm2d norm:
                     init.ones_(norm.weight);
@@ -109,12 +109,21 @@ public sealed class ResNet : Module<Tensor, Tensor>
         }
     }
 
-    private static void Initialize(Tensor weight, WeightInit scheme)
+    private static void Initialize(Tensor weight, Tensor? bias, WeightInit scheme)
     {
         switch (scheme)
         {
             case WeightInit.KaimingNormalFanOut:
                 init.kaiming_normal_(weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                break;
+            case WeightInit.GlorotUniform:
+                // PyTorch's fans equal Keras's: in (out) channels x kernel area for a convolution, in (out) features for a dense layer.
+                init.xavier_uniform_(weight);
+                if (bias is not null)
+                {
+                    init.zeros_(bias);
+                }
+
                 break;
             case WeightInit.FrameworkDefault:
                 break; // TorchSharp's modules start with PyTorch's own defaults.

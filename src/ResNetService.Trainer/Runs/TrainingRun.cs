@@ -54,7 +54,8 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             : options.Mean is not null && options.Std is not null ? new ChannelStatistics(options.Mean, options.Std) : ChannelStatistics.Compute(data.Train);
 
         random.manual_seed(options.Seed);
-        using var model = Checkpoint.CreateModel(options.Architecture, options.Variant, data.Classes.Count, options.ZeroInitResidual);
+        using var model = Checkpoint.CreateModel(
+            options.Architecture, options.Variant, data.Classes.Count, options.ZeroInitResidual, options.Head, data.ImageSize);
         using var optimizer = OptimizerFactory.Create(model.parameters(), options);
         if (resumeFrom is not null)
         {
@@ -156,6 +157,7 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
         {
             Architecture = options.Architecture,
             Variant = options.Variant,
+            Head = options.Head,
             Labels = data.Classes,
             ImageSize = data.ImageSize,
             ResizeMode = data.ResizeMode,

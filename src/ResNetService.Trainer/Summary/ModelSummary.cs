@@ -55,6 +55,13 @@ public sealed record ModelSummary(ResNetConfig Config, int ImageSize, IReadOnlyL
                 nameof(imageSize), imageSize, $"Image size must be at least {ResNetArchitecture.MinimumImageSize}.");
         }
 
+        // A head fixed to an image size is built for the size summarised; the others take any size.
+        config = config.ImageSize is null ? config with { ImageSize = imageSize } : config;
+        if (config.Head.NeedsImageSize() && config.ImageSize != imageSize)
+        {
+            throw new ArgumentException($"The network is built for {config.ImageSize}x{config.ImageSize} input, not {imageSize}.", nameof(imageSize));
+        }
+
         using var model = new ResNet(config);
         model.eval();
         var rows = new List<SummaryRow> { new("input", "Input", [config.InputChannels, imageSize, imageSize], 0, 0, SummaryRowKind.Input) };

@@ -89,7 +89,10 @@ public static class NetworkPlot
 
         var pooling = network.Head.TakeWhile(layer => layer is not Linear).ToList();
         var classifier = network.Head.OfType<Linear>().Single();
-        Node(string.Join(" + ", pooling.Select(layer => layer.Name)), ["global average pool", $"output: {Shape(pooling[0].Name)}"], LayerFill, Ink);
+        var poolingText = pooling[0] is AveragePool average
+            ? $"{Kernel(average.Kernel)}{StrideText(average.Stride)} average pool, flatten"
+            : "global average pool";
+        Node(string.Join(" + ", pooling.Select(layer => layer.Name)), [poolingText, $"output: {Shape(pooling[0].Name)}"], LayerFill, Ink);
         Node(classifier.Name, [$"fully connected, {classifier.OutFeatures} logits", $"output: {Shape(classifier.Name)}"], LayerFill, Ink);
 
         var width = 2 * Margin + BoxWidth + 2 * StageIndent + ShortcutWidth;

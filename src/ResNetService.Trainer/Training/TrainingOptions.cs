@@ -11,8 +11,11 @@ public sealed record TrainingOptions
 
     public string Architecture { get; init; } = "resnet18";
 
-    /// <summary>A <see cref="ResNetVariants"/> name: "v1.5" (stride on the 3x3, torchvision) or "v1" (on the first 1x1, Keras).</summary>
+    /// <summary>A <see cref="ResNetVariants"/> name: "v1.5" (stride on the 3x3, torchvision), "v1" (on the first 1x1) or "keras" (the Keras ResNet-50).</summary>
     public string Variant { get; init; } = ResNetVariants.Default.Name();
+
+    /// <summary>A <see cref="ResNetHeads"/> name: "gap" (global average pooling) or "avgpool2" (the SIGNS tutorial's, fixed to the image size).</summary>
+    public string Head { get; init; } = ResNetHeads.Default.Name();
 
     public int ImageSize { get; init; } = 32;
 

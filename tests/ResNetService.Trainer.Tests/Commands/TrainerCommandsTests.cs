@@ -4,6 +4,7 @@ using ResNetService.Onnx.Graph;
 using ResNetService.Topology;
 using ResNetService.Trainer.Tests.Cli;
 using ResNetService.Trainer.Tests.Support;
+using ResNetService.Trainer.Training;
 
 namespace ResNetService.Trainer.Tests.Commands;
 
@@ -33,6 +34,10 @@ public sealed class TrainerCommandsTests
         Assert.Equal(0, fromCheckpoint.ExitCode);
         Assert.Equal(0, fromOnnx.ExitCode);
         Assert.Equal(Accuracy(fromCheckpoint.Output), Accuracy(fromOnnx.Output));
+        // libtorch's cross-entropy on the checkpoint, the evaluator's own on ONNX Runtime's logits, and training's record.
+        var recorded = MetricsCsv.Read(folder["run/" + MetricsCsv.FileName]).Single().TestLoss;
+        Assert.Equal(recorded, EvaluationOutput.TestLoss(fromCheckpoint.Output), 3);
+        Assert.Equal(recorded, EvaluationOutput.TestLoss(fromOnnx.Output), 3);
         Assert.True(File.Exists(folder["run/confusion-matrix.png"]));
         Assert.True(File.Exists(folder["confusion-matrix.png"]));
     }

@@ -95,6 +95,10 @@ function clearError() {
 
 function percent(probability) {
     const value = probability * 100;
+    if (value > 99.9 && value < 100) {
+        return `${(Math.floor(value * 100) / 100).toFixed(2)}%`; // 99.97%, not a rounded-up 100.0%
+    }
+
     return value >= 10 || value === 0 ? `${value.toFixed(1)}%` : `${value.toPrecision(2)}%`;
 }
 
@@ -251,6 +255,13 @@ function chosen(files) {
     if (file) {
         classify(file);
     }
+}
+
+// A small picture (a 28 x 28 sample, the heatmap at the network's input size) is scaled up with sharp pixels, not blurred.
+for (const image of [elements.preview, elements.heatmap]) {
+    image.addEventListener("load", () => {
+        image.classList.toggle("pixelated", image.naturalWidth < image.clientWidth);
+    });
 }
 
 elements.input.addEventListener("change", () => {

@@ -1,4 +1,6 @@
 using ResNetService.Api.Classification;
+using ResNetService.Api.Embeddings;
+using ResNetService.Api.Explanations;
 using ResNetService.Api.Health;
 using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
@@ -47,6 +49,8 @@ app.UseServiceSwagger();
 app.UseClientRateLimiting();
 
 app.MapClassifyEndpoints();
+app.MapEmbedEndpoints();
+app.MapExplainEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
 app.MapV2Endpoints();

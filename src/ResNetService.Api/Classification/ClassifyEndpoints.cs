@@ -149,11 +149,6 @@ public static class ClassifyEndpoints
                 classification.PreprocessingTime.TotalMilliseconds);
         }
 
-        var rejection = result.Rejection!;
-        var problem = ProblemDetailsSetup.Decorate(
-            ExceptionProblems.Kind(rejection.Problem).ToProblemDetails($"File {index} ('{fileName}'): {rejection.Message}"),
-            httpContext);
-        ProblemDetailsSetup.LogProblem(logger, httpContext, problem);
-        return new BatchItemResponse(index, fileName, Problem: problem);
+        return new BatchItemResponse(index, fileName, Problem: BatchProblems.ForImage(index, fileName, result.Rejection!, httpContext, logger));
     }
 }

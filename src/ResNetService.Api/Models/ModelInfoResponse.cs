@@ -1,4 +1,5 @@
 using ResNetService.Inference.Batching;
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Api.Models;
@@ -20,6 +21,7 @@ public sealed record ModelInfoResponse(
     TensorResponse Input,
     TensorResponse Output,
     string OutputKind,
+    FeaturesResponse Features,
     PreprocessingResponse Preprocessing,
     int Classes,
     IReadOnlyList<string> Labels,
@@ -46,6 +48,7 @@ public sealed record ModelInfoResponse(
         new TensorResponse(info.InputName, info.InputShape),
         new TensorResponse(info.OutputName, info.OutputShape),
         info.OutputKind,
+        FeaturesResponse.From(info.Features),
         new PreprocessingResponse(
             info.Preprocessing.ImageSize, info.Preprocessing.ResizeMode, info.Preprocessing.ResizeSize,
             info.Preprocessing.Mean, info.Preprocessing.Std, info.Preprocessing.ColorMode),
@@ -57,6 +60,28 @@ public sealed record ModelInfoResponse(
         info.LoadTime.TotalMilliseconds,
         info.WarmupTime.TotalMilliseconds,
         statistics);
+}
+
+/// <summary>
+/// What the model gives besides its scores (<c>/embed</c>, <c>/explain</c>, V2 outputs): the embedding and last
+/// feature map outputs with their shapes (null when absent, with the reason), whether the model's metadata declares
+/// them or the service exposed them itself, and whether a class activation map can be made.
+/// </summary>
+public sealed record FeaturesResponse(
+    TensorResponse? Embedding,
+    TensorResponse? FeatureMap,
+    bool Declared,
+    bool Explanations,
+    string? EmbeddingUnavailable,
+    string? ExplanationUnavailable)
+{
+    public static FeaturesResponse From(FeatureOutputs features) => new(
+        features.EmbeddingOutput is { } embedding ? new TensorResponse(embedding, [-1, features.EmbeddingLength]) : null,
+        features.FeatureMapOutput is { } map ? new TensorResponse(map, [-1, .. features.FeatureMapShape.Select(d => (long)d)]) : null,
+        features.Declared,
+        features.CanExplain,
+        features.EmbeddingUnavailable,
+        features.ExplanationUnavailable);
 }
 
 /// <summary>A model input or output; -1 marks a dynamic dimension.</summary>

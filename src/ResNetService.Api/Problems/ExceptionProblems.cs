@@ -15,6 +15,8 @@ public static class ExceptionProblems
         OverloadedException overloaded => new(ProblemKinds.Overloaded, overloaded.Message, overloaded.RetryAfter),
         QueueTimeoutException timedOut => new(ProblemKinds.QueueTimeout, timedOut.Message, timedOut.RetryAfter),
         TooManyRowsException tooMany => new(ProblemKinds.TooManyFiles, tooMany.Message),
+        UnknownClassException unknownClass => new(ProblemKinds.UnknownClass, unknownClass.Message),
+        OutputUnavailableException unavailable => new(ProblemKinds.OutputUnavailable, unavailable.Message),
         ModelNotFoundException notFound => new(ProblemKinds.ModelNotFound, notFound.Message),
         ModelNotReadyException notReady => new(ProblemKinds.NotReady, notReady.Message, TimeSpan.FromSeconds(5)),
 

@@ -24,6 +24,12 @@ public static class ProblemKinds
     public static readonly ProblemKind BadParameter =
         new("bad-parameter", StatusCodes.Status400BadRequest, "A request parameter is not valid.");
 
+    public static readonly ProblemKind UnknownClass =
+        new("unknown-class", StatusCodes.Status400BadRequest, "The model has no such class.");
+
+    public static readonly ProblemKind OutputUnavailable =
+        new("output-unavailable", StatusCodes.Status400BadRequest, "The model cannot give this output.");
+
     public static readonly ProblemKind Overloaded =
         new("overloaded", StatusCodes.Status503ServiceUnavailable, "The service is busy; try again shortly.");
 
@@ -45,6 +51,6 @@ public static class ProblemKinds
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
         NotAnImage, UnsupportedMediaType, RequestTooLarge, TooManyPixels, TooManyFiles,
-        MissingImage, BadParameter, Overloaded, QueueTimeout, RateLimited, ModelNotFound, NotReady, InternalError,
+        MissingImage, BadParameter, UnknownClass, OutputUnavailable, Overloaded, QueueTimeout, RateLimited, ModelNotFound, NotReady, InternalError,
     ];
 }

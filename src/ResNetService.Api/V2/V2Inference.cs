@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Model;
 
@@ -10,7 +11,8 @@ namespace ResNetService.Api.V2;
 /// Runs one inference request against one model. The model's input takes either FP32 <c>[N, 3, S, S]</c> tensors,
 /// already preprocessed (run as they are: the output is the model's own), or BYTES <c>[N]</c> (or <c>[N, 1]</c>)
 /// encoded images, which the service decodes and preprocesses as for /classify (the output is then probabilities,
-/// plus the <c>classification</c> output). Everything is checked before anything reaches the model.
+/// plus the <c>classification</c> output). The model's embedding and feature map outputs, where it has them, are
+/// answered when requested (fetched only then). Everything is checked before anything reaches the model.
 /// </summary>
 public sealed class V2Inference(IImageClassifier classifier, string version, V2Options options)
 {
@@ -20,11 +22,12 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
     {
         var input = SingleInput(request);
         var outputs = RequestedOutputs(request, input.Datatype == V2Datatypes.Bytes);
+        var extras = Extras(outputs);
         var binary = BinarySection(input, body);
         var rows = input.Datatype switch
         {
-            V2Datatypes.Fp32 => await RunTensorAsync(input, body, binary, cancellationToken),
-            V2Datatypes.Bytes => await RunImagesAsync(input, body, binary, cancellationToken),
+            V2Datatypes.Fp32 => await RunTensorAsync(input, body, binary, extras, cancellationToken),
+            V2Datatypes.Bytes => await RunImagesAsync(input, body, binary, extras, cancellationToken),
             _ => throw new V2Exception(
                 $"Input '{input.Name}' has datatype {input.Datatype}; the model takes {V2Datatypes.Fp32} {V2Shapes.Format(InputShape(-1))} " +
                 $"tensors, or {V2Datatypes.Bytes} [N] encoded images."),
@@ -52,7 +55,15 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
         };
     }
 
-    /// <summary>The outputs to answer, checked: every model output by default (for images, the classification too).</summary>
+    /// <summary>The row's values for each output the model can answer: scores, and the extras when they were fetched.</summary>
+    private sealed record Row(float[] Scores, float[]? Embedding = null, float[]? FeatureMap = null);
+
+    /// <summary>The extra outputs the requested ones need fetched.</summary>
+    private ExtraOutputs Extras(List<V2RequestOutput> outputs) =>
+        (outputs.Any(o => o.Name == Model.Features.EmbeddingOutput) ? ExtraOutputs.Embedding : ExtraOutputs.None)
+        | (outputs.Any(o => o.Name == Model.Features.FeatureMapOutput) ? ExtraOutputs.FeatureMap : ExtraOutputs.None);
+
+    /// <summary>The outputs to answer, checked: the scores by default (for images, the classification too).</summary>
     private List<V2RequestOutput> RequestedOutputs(V2InferenceRequest request, bool images)
     {
         if (request.Outputs is not { Count: > 0 } requested)
@@ -63,12 +74,20 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var features = new[] { Model.Features.EmbeddingOutput, Model.Features.FeatureMapOutput }.OfType<string>().ToList();
         foreach (var output in requested)
         {
-            if (output.Name != Model.OutputName && output.Name != V2Datatypes.ClassificationOutput)
+            var isFeature = features.Contains(output.Name);
+            if (output.Name != Model.OutputName && output.Name != V2Datatypes.ClassificationOutput && !isFeature)
             {
+                var others = string.Concat(features.Select(name => $", '{name}'"));
                 throw new V2Exception(
-                    $"Unknown output '{output.Name}'; the model's output is '{Model.OutputName}' (and '{V2Datatypes.ClassificationOutput}', the top classes).");
+                    $"Unknown output '{output.Name}'; the model's outputs are '{Model.OutputName}'{others} (and '{V2Datatypes.ClassificationOutput}', the top classes).");
+            }
+
+            if (isFeature && output.Classification is not null)
+            {
+                throw new V2Exception($"Output '{output.Name}' is not class scores; parameter classification applies to '{Model.OutputName}' only.");
             }
 
             if (!seen.Add(output.Name))
@@ -120,7 +139,8 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
             : throw new V2Exception($"Input '{input.Name}' has {n} rows; between 1 and {options.MaxBatchSize} (V2:MaxBatchSize) are accepted.");
     }
 
-    private async Task<float[][]> RunTensorAsync(V2RequestInput input, V2RequestBody body, ReadOnlyMemory<byte> binary, CancellationToken cancellationToken)
+    private async Task<Row[]> RunTensorAsync(
+        V2RequestInput input, V2RequestBody body, ReadOnlyMemory<byte> binary, ExtraOutputs extras, CancellationToken cancellationToken)
     {
         var shape = input.Shape;
         var size = Model.Preprocessing.ImageSize;
@@ -157,7 +177,7 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
                 slices[r] = values.AsMemory(r * rowLength, rowLength);
             }
 
-            return [.. await classifier.InferAsync(slices, cancellationToken)];
+            return [.. (await classifier.InferAsync(slices, extras, cancellationToken)).Select(r => new Row(r.Output, r.Embedding, r.FeatureMap))];
         }
         finally
         {
@@ -165,7 +185,8 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
         }
     }
 
-    private async Task<float[][]> RunImagesAsync(V2RequestInput input, V2RequestBody body, ReadOnlyMemory<byte> binary, CancellationToken cancellationToken)
+    private async Task<Row[]> RunImagesAsync(
+        V2RequestInput input, V2RequestBody body, ReadOnlyMemory<byte> binary, ExtraOutputs extras, CancellationToken cancellationToken)
     {
         var shape = input.Shape;
         if (shape.Count is not (1 or 2) || (shape.Count == 2 && shape[1] != 1))
@@ -200,17 +221,19 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
             images = base64 ? [.. elements.Select((e, i) => (ReadOnlyMemory<byte>)FromBase64(e.Span, input.Name, i))] : elements;
         }
 
-        var results = await classifier.ClassifyBatchAsync(images, Model.Classes, cancellationToken);
-        var rows = new float[results.Count][];
+        var results = await classifier.ClassifyBatchAsync(images, Model.Classes, extras, cancellationToken);
+        var rows = new Row[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
             var classification = results[i].Classification
                 ?? throw new V2Exception($"Image {i} of input '{input.Name}': {results[i].Rejection!.Message}");
-            rows[i] = new float[Model.Classes];
+            var probabilities = new float[Model.Classes];
             foreach (var prediction in classification.Predictions)
             {
-                rows[i][prediction.Index] = prediction.Probability;
+                probabilities[prediction.Index] = prediction.Probability;
             }
+
+            rows[i] = new Row(probabilities, classification.Embedding, classification.FeatureMap);
         }
 
         return rows;
@@ -229,14 +252,25 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
     /// <c>classification: k</c> (Triton's classification extension; 1 by default for the <c>classification</c> output),
     /// the top k of each row as BYTES <c>[N, k]</c> of <c>"value:index:label"</c>.
     /// </summary>
-    private V2OutputTensor Output(V2RequestOutput output, float[][] rows, bool binaryByDefault)
+    private V2OutputTensor Output(V2RequestOutput output, Row[] rows, bool binaryByDefault)
     {
         var binary = output.BinaryData ?? binaryByDefault;
+        var features = Model.Features;
+        if (output.Name == features.EmbeddingOutput)
+        {
+            return Stacked(output.Name, [.. rows.Select(row => row.Embedding!)], [features.EmbeddingLength], binary);
+        }
+
+        if (output.Name == features.FeatureMapOutput)
+        {
+            return Stacked(output.Name, [.. rows.Select(row => row.FeatureMap!)], [.. features.FeatureMapShape.Select(d => (long)d)], binary);
+        }
+
         var classes = output.Classification ?? (output.Name == V2Datatypes.ClassificationOutput ? 1 : null);
         if (classes is { } k)
         {
             var elements = new List<byte[]>(rows.Length * k);
-            foreach (var row in rows)
+            foreach (var row in rows.Select(row => row.Scores))
             {
                 foreach (var index in Probabilities.TopK(row, k))
                 {
@@ -248,12 +282,19 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
             return new V2OutputTensor(output.Name, V2Datatypes.Bytes, [rows.Length, k], null, elements, binary);
         }
 
-        var values = new float[rows.Length * Model.Classes];
+        return Stacked(output.Name, [.. rows.Select(row => row.Scores)], [Model.Classes], binary);
+    }
+
+    /// <summary>Rows of one shape as one FP32 tensor of [rows, .. shape].</summary>
+    private static V2OutputTensor Stacked(string name, float[][] rows, long[] rowShape, bool binary)
+    {
+        var length = rows.Length == 0 ? 0 : rows[0].Length;
+        var values = new float[rows.Length * length];
         for (var r = 0; r < rows.Length; r++)
         {
-            rows[r].CopyTo(values, r * Model.Classes);
+            rows[r].CopyTo(values, r * length);
         }
 
-        return new V2OutputTensor(output.Name, V2Datatypes.Fp32, [rows.Length, Model.Classes], values, null, binary);
+        return new V2OutputTensor(name, V2Datatypes.Fp32, [rows.Length, .. rowShape], values, null, binary);
     }
 }

@@ -40,12 +40,19 @@ public sealed record V2ModelMetadata(
 
     /// <summary>
     /// The model's tensors as the service accepts them: the batch is always dynamic (-1, the service batches even a
-    /// model fixed to one row), the image side is the one the service preprocesses to.
+    /// model fixed to one row), the image side is the one the service preprocesses to. The scores come first, then the
+    /// embedding and last feature map where the model has them (answered only when requested).
     /// </summary>
     public static V2ModelMetadata From(ModelInfo model, IReadOnlyList<string> versions) => new(
         model.Name,
         versions,
         OnnxPlatform,
         [new V2TensorMetadata(model.InputName, V2Datatypes.Fp32, [-1, 3, model.Preprocessing.ImageSize, model.Preprocessing.ImageSize])],
-        [new V2TensorMetadata(model.OutputName, V2Datatypes.Fp32, [-1, model.Classes])]);
+        [
+            new V2TensorMetadata(model.OutputName, V2Datatypes.Fp32, [-1, model.Classes]),
+            .. model.Features.EmbeddingOutput is { } embedding ? [new V2TensorMetadata(embedding, V2Datatypes.Fp32, [-1, model.Features.EmbeddingLength])] : Array.Empty<V2TensorMetadata>(),
+            .. model.Features.FeatureMapOutput is { } map
+                ? [new V2TensorMetadata(map, V2Datatypes.Fp32, [-1, .. model.Features.FeatureMapShape.Select(d => (long)d)])]
+                : Array.Empty<V2TensorMetadata>(),
+        ]);
 }

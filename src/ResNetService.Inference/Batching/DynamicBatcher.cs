@@ -8,7 +8,14 @@ using ResNetService.Inference.Telemetry;
 namespace ResNetService.Inference.Batching;
 
 /// <summary>The output row of one image and how it was run.</summary>
-public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan QueueTime, TimeSpan InferenceTime);
+public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan QueueTime, TimeSpan InferenceTime)
+{
+    /// <summary>The row's pooled embedding, when it asked for <see cref="ExtraOutputs.Embedding"/>.</summary>
+    public float[]? Embedding { get; init; }
+
+    /// <summary>The row's last feature map, when it asked for <see cref="ExtraOutputs.FeatureMap"/>.</summary>
+    public float[]? FeatureMap { get; init; }
+}
 
 /// <summary>
 /// Shares model runs between concurrent callers. Callers fill a pooled row (preprocessing on their own thread) and
@@ -30,6 +37,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly Task _consumer;
     private readonly float[] _batchInput;
     private readonly float[] _batchOutput;
+    private float[]? _batchEmbedding, _batchFeatureMap; // allocated when a batch first asks for them
     private volatile bool _closed; // draining or stopped: no new rows
     private readonly Action _giveBackRoom;
     private int _reserved; // live rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
@@ -71,7 +79,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <summary>
     /// Refuses at once (<see cref="OverloadedException"/>, counted) when the queue has no room for <paramref name="rows"/>
     /// right now, so that a caller can refuse a request before it reads or decodes anything. Only a hint: others may
-    /// take the room meanwhile, and <see cref="RunManyAsync"/> decides.
+    /// take the room meanwhile, and <see cref="RunManyAsync(IReadOnlyList{float[]}, ExtraOutputs, CancellationToken)"/> decides.
     /// </summary>
     /// <exception cref="TooManyRowsException">More rows than the queue can ever hold.</exception>
     public void EnsureRoom(int rows)
@@ -97,16 +105,32 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <summary>Queues one row (the batcher takes ownership of it) and waits for its output.</summary>
     /// <exception cref="OverloadedException">The queue is full.</exception>
     public Task<BatchRowResult> RunAsync(float[] row, CancellationToken cancellationToken = default) =>
-        RunManyAsync([row], cancellationToken)[0];
+        RunManyAsync([row], ExtraOutputs.None, cancellationToken)[0];
+
+    /// <inheritdoc cref="RunManyAsync(IReadOnlyList{float[]}, ExtraOutputs, CancellationToken)"/>
+    public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, CancellationToken cancellationToken = default) =>
+        RunManyAsync(rows, ExtraOutputs.None, cancellationToken);
 
     /// <summary>
     /// Queues all rows or none (the batcher takes ownership of them): they run together as far as
-    /// <see cref="BatchingOptions.MaxBatchSize"/> allows. One task per row, in order.
+    /// <see cref="BatchingOptions.MaxBatchSize"/> allows, each also getting the <paramref name="extras"/> it asks for.
+    /// One task per row, in order.
     /// </summary>
     /// <exception cref="OverloadedException">The queue has no room for all of them.</exception>
     /// <exception cref="TooManyRowsException">More rows than <see cref="BatchingOptions.QueueCapacity"/>: they could never all be queued.</exception>
-    public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The model does not give one of the <paramref name="extras"/>.</exception>
+    public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, ExtraOutputs extras, CancellationToken cancellationToken = default)
     {
+        if (MissingOutputs(extras) is not ExtraOutputs.None and var missing)
+        {
+            foreach (var row in rows)
+            {
+                ReturnRow(row);
+            }
+
+            throw new ArgumentException($"The model gives no {missing} output.", nameof(extras));
+        }
+
         if (rows.Count > _options.QueueCapacity)
         {
             foreach (var row in rows)
@@ -137,7 +161,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         var tasks = new Task<BatchRowResult>[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var queued = new QueuedRow(rows[i], _time.GetTimestamp(), cancellationToken, _giveBackRoom);
+            var queued = new QueuedRow(rows[i], extras, _time.GetTimestamp(), cancellationToken, _giveBackRoom);
             tasks[i] = queued.Completion.Task;
             // Refused only when closed, or when the channel is full of rows whose callers went away.
             if (!_queue.Writer.TryWrite(queued) && queued.TryTake())
@@ -149,6 +173,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
         return tasks;
     }
+
+    private ExtraOutputs MissingOutputs(ExtraOutputs extras) =>
+        (extras.HasFlag(ExtraOutputs.Embedding) && _model.ExtraOutputLength(ExtraOutputs.Embedding) == 0 ? ExtraOutputs.Embedding : ExtraOutputs.None)
+        | (extras.HasFlag(ExtraOutputs.FeatureMap) && _model.ExtraOutputLength(ExtraOutputs.FeatureMap) == 0 ? ExtraOutputs.FeatureMap : ExtraOutputs.None);
 
     private bool TryReserve(int count)
     {
@@ -295,16 +323,32 @@ public sealed class DynamicBatcher : IAsyncDisposable
         int inputLength = _model.InputLength, outputLength = _model.OutputLength, rows = batch.Count;
         var started = _time.GetTimestamp();
         using var telemetry = _telemetry?.StartBatch(rows);
+        var extras = ExtraOutputs.None;
         for (var i = 0; i < rows; i++)
         {
             batch[i].Row.AsSpan(0, inputLength).CopyTo(_batchInput.AsSpan(i * inputLength));
             batch[i].Release();
+            extras |= batch[i].Extras;
             telemetry?.RowQueued(batch[i].Requester, _time.GetElapsedTime(batch[i].EnqueuedAt, started));
         }
 
+        // Only the outputs some row asked for are fetched.
+        var embeddingLength = extras.HasFlag(ExtraOutputs.Embedding) ? _model.ExtraOutputLength(ExtraOutputs.Embedding) : 0;
+        var featureMapLength = extras.HasFlag(ExtraOutputs.FeatureMap) ? _model.ExtraOutputLength(ExtraOutputs.FeatureMap) : 0;
+        var embeddings = embeddingLength == 0 ? default : (_batchEmbedding ??= new float[_options.MaxBatchSize * embeddingLength]).AsSpan(0, rows * embeddingLength);
+        var featureMaps = featureMapLength == 0 ? default : (_batchFeatureMap ??= new float[_options.MaxBatchSize * featureMapLength]).AsSpan(0, rows * featureMapLength);
         try
         {
-            _model.Run(_batchInput.AsMemory(0, rows * inputLength), rows, _batchOutput.AsSpan(0, rows * outputLength));
+            var input = _batchInput.AsMemory(0, rows * inputLength);
+            var output = _batchOutput.AsSpan(0, rows * outputLength);
+            if (extras == ExtraOutputs.None)
+            {
+                _model.Run(input, rows, output);
+            }
+            else
+            {
+                _model.Run(input, rows, output, extras, embeddings, featureMaps);
+            }
         }
         catch (Exception e)
         {
@@ -326,7 +370,12 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             var output = _batchOutput.AsSpan(i * outputLength, outputLength).ToArray();
             var queueTime = _time.GetElapsedTime(batch[i].EnqueuedAt, started);
-            batch[i].Succeed(new BatchRowResult(output, rows, queueTime, inferenceTime));
+            var wanted = batch[i].Extras;
+            batch[i].Succeed(new BatchRowResult(output, rows, queueTime, inferenceTime)
+            {
+                Embedding = wanted.HasFlag(ExtraOutputs.Embedding) ? embeddings.Slice(i * embeddingLength, embeddingLength).ToArray() : null,
+                FeatureMap = wanted.HasFlag(ExtraOutputs.FeatureMap) ? featureMaps.Slice(i * featureMapLength, featureMapLength).ToArray() : null,
+            });
         }
     }
 
@@ -380,9 +429,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
         private readonly CancellationTokenRegistration _cancellation;
         private int _state;
 
-        public QueuedRow(float[] row, long enqueuedAt, CancellationToken cancellationToken, Action giveBackRoom)
+        public QueuedRow(float[] row, ExtraOutputs extras, long enqueuedAt, CancellationToken cancellationToken, Action giveBackRoom)
         {
             Row = row;
+            Extras = extras;
             EnqueuedAt = enqueuedAt;
             if (cancellationToken.CanBeCanceled)
             {
@@ -403,6 +453,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
 
         public float[] Row { get; }
+        public ExtraOutputs Extras { get; }
         public long EnqueuedAt { get; }
 
         /// <summary>The span of the request that queued the row, which its queue-wait span belongs to.</summary>

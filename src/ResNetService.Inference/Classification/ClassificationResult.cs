@@ -14,7 +14,14 @@ public sealed record ClassificationResult(
     int BatchSize,
     TimeSpan PreprocessingTime,
     TimeSpan QueueTime,
-    TimeSpan InferenceTime);
+    TimeSpan InferenceTime)
+{
+    /// <summary>The image's pooled embedding, when it was asked for (Open Inference Protocol requests may).</summary>
+    public float[]? Embedding { get; init; }
+
+    /// <summary>The image's last feature map, when it was asked for.</summary>
+    public float[]? FeatureMap { get; init; }
+}
 
 /// <summary>The outcome for one image of a batch request: a classification, or why that image was refused.</summary>
 public sealed record BatchItemResult(ClassificationResult? Classification, ImageRejectedException? Rejection)

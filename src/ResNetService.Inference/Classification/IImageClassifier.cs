@@ -1,4 +1,6 @@
 using ResNetService.Inference.Batching;
+using ResNetService.Inference.Explanations;
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Classification;
@@ -46,7 +48,37 @@ public interface IImageClassifier
     /// <exception cref="TooManyRowsException">More images than Batching:QueueCapacity (cap the request size below it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> below 1.</exception>
     Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
-        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default);
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
+        ClassifyBatchAsync(images, topK, ExtraOutputs.None, cancellationToken);
+
+    /// <summary>The same, with each result also holding the <paramref name="extras"/> asked for.</summary>
+    /// <exception cref="ArgumentException">The model does not give one of the <paramref name="extras"/> (see <see cref="EnsureOutputs"/>).</exception>
+    Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, ExtraOutputs extras, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The pooled embedding of one image (the classifier's input: the last feature map averaged over its positions),
+    /// scaled to unit length when <paramref name="normalize"/> is set. Runs through the same batcher as classification.
+    /// </summary>
+    /// <exception cref="OutputUnavailableException">The model has no embedding (<see cref="FeatureOutputs.EmbeddingUnavailable"/> says why).</exception>
+    /// <exception cref="ImageRejectedException">The image is not acceptable.</exception>
+    /// <exception cref="OverloadedException">The queue is full.</exception>
+    Task<EmbeddingResult> EmbedAsync(ReadOnlyMemory<byte> image, bool normalize, CancellationToken cancellationToken = default);
+
+    /// <summary>Embeddings of several images run together; an image that cannot be decoded is reported in its item.</summary>
+    Task<IReadOnlyList<BatchEmbeddingItem>> EmbedBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, bool normalize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A class activation map of one image for <paramref name="classIndex"/>, or for its top class when null, with the
+    /// part of the image the network saw (the caller disposes the result).
+    /// </summary>
+    /// <exception cref="OutputUnavailableException">The model is not global average pooling then one fully connected layer, or has no feature map.</exception>
+    /// <exception cref="UnknownClassException"><paramref name="classIndex"/> is not one of the model's classes.</exception>
+    Task<Explanation> ExplainAsync(ReadOnlyMemory<byte> image, int? classIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>Refuses at once what the model cannot give (<see cref="OutputUnavailableException"/>), before a request is read.</summary>
+    void EnsureOutputs(ExtraOutputs extras);
 
     /// <summary>
     /// Runs already preprocessed input rows (each <c>3 x ImageSize x ImageSize</c> floats, the model's input layout)
@@ -58,5 +90,10 @@ public interface IImageClassifier
     /// <exception cref="QueueTimeoutException">A row waited longer than Batching:QueueTimeout and was not run.</exception>
     /// <exception cref="ModelNotReadyException">The model is still loading, or was unloaded because the service is stopping.</exception>
     /// <exception cref="TooManyRowsException">More rows than Batching:QueueCapacity (cap the request size below it).</exception>
-    Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default);
+    async Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default) =>
+        [.. (await InferAsync(rows, ExtraOutputs.None, cancellationToken)).Select(result => result.Output)];
+
+    /// <summary>The same, each row's result also holding the <paramref name="extras"/> asked for.</summary>
+    Task<IReadOnlyList<BatchRowResult>> InferAsync(
+        IReadOnlyList<ReadOnlyMemory<float>> rows, ExtraOutputs extras, CancellationToken cancellationToken = default);
 }

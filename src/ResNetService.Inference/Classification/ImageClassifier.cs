@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ResNetService.Inference.Batching;
+using ResNetService.Inference.Explanations;
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Inference.Telemetry;
+using SkiaSharp;
 
 namespace ResNetService.Inference.Classification;
 
@@ -16,6 +19,9 @@ namespace ResNetService.Inference.Classification;
 /// </summary>
 public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 {
+    /// <summary>The smallest side an explanation's view is drawn at, so that small networks' heatmaps can be seen.</summary>
+    public const int ExplanationViewSize = 224;
+
     private readonly ModelInfo _info;
     private readonly IBatchModel _model;
     private readonly ImageLimits _limits;
@@ -60,16 +66,85 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         EnsureRoom(1); // A full queue refuses before the decoding.
-        var (row, preprocessingTime) = await PreprocessAsync(image, cancellationToken);
+        var (row, preprocessingTime, _) = await PreprocessAsync(image, viewSize: 0, cancellationToken);
         var result = await _batcher.RunAsync(row, cancellationToken);
         return Rank(result, topK, preprocessingTime);
     }
 
     public async Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
-        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default)
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
+        await ClassifyBatchAsync(images, topK, ExtraOutputs.None, cancellationToken);
+
+    public async Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, ExtraOutputs extras, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        EnsureRoom(images.Count); // Refused before any image is decoded when they cannot all be queued now.
+        var runs = await RunImagesAsync(images, extras, cancellationToken);
+        return [.. runs.Select(run => run.Result is { } result
+            ? new BatchItemResult(Rank(result, topK, run.PreprocessingTime) with { Embedding = result.Embedding, FeatureMap = result.FeatureMap }, null)
+            : new BatchItemResult(null, run.Rejection))];
+    }
+
+    public async Task<EmbeddingResult> EmbedAsync(ReadOnlyMemory<byte> image, bool normalize, CancellationToken cancellationToken = default)
+    {
+        EnsureOutputs(ExtraOutputs.Embedding);
+        EnsureRoom(1);
+        var (row, preprocessingTime, _) = await PreprocessAsync(image, viewSize: 0, cancellationToken);
+        var result = await _batcher.RunManyAsync([row], ExtraOutputs.Embedding, cancellationToken)[0];
+        return ToEmbedding(result, normalize, preprocessingTime);
+    }
+
+    public async Task<IReadOnlyList<BatchEmbeddingItem>> EmbedBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, bool normalize, CancellationToken cancellationToken = default)
+    {
+        EnsureOutputs(ExtraOutputs.Embedding);
+        var runs = await RunImagesAsync(images, ExtraOutputs.Embedding, cancellationToken);
+        return [.. runs.Select(run => run.Result is { } result
+            ? new BatchEmbeddingItem(ToEmbedding(result, normalize, run.PreprocessingTime), null)
+            : new BatchEmbeddingItem(null, run.Rejection))];
+    }
+
+    public async Task<Explanation> ExplainAsync(ReadOnlyMemory<byte> image, int? classIndex, CancellationToken cancellationToken = default)
+    {
+        var features = _info.Features;
+        if (!features.CanExplain || features.Classifier is not { } classifier)
+        {
+            throw new OutputUnavailableException($"Model '{_info.Name}' cannot be explained: {features.ExplanationUnavailable}.");
+        }
+
+        if (classIndex is { } requested && (requested < 0 || requested >= _info.Classes))
+        {
+            throw new UnknownClassException($"Class {requested} does not exist; model '{_info.Name}' has classes 0 to {_info.Classes - 1}.");
+        }
+
+        EnsureRoom(1);
+        var viewSize = Math.Max(ExplanationViewSize, _info.Preprocessing.ImageSize);
+        var (row, preprocessingTime, view) = await PreprocessAsync(image, viewSize, cancellationToken);
+        try
+        {
+            var result = await _batcher.RunManyAsync([row], ExtraOutputs.FeatureMap, cancellationToken)[0];
+            var probabilities = ToProbabilities(result.Output);
+            var explained = classIndex ?? Probabilities.TopK(probabilities, 1)[0];
+            var shape = features.FeatureMapShape;
+            var map = ClassActivationMap.Compute(result.FeatureMap, shape[0], shape[1], shape[2], classifier.WeightsOf(explained));
+            return new Explanation(new Prediction(explained, _info.Labels[explained], probabilities[explained]), map, view!,
+                result.BatchSize, preprocessingTime, result.QueueTime, result.InferenceTime);
+        }
+        catch
+        {
+            view?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Decodes every image (one that fails is reported in its item), then queues all that decoded together, each also
+    /// fetching <paramref name="extras"/>. Refused before any image is decoded when they cannot all be queued now.
+    /// </summary>
+    private async Task<IReadOnlyList<ImageRun>> RunImagesAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, ExtraOutputs extras, CancellationToken cancellationToken)
+    {
+        EnsureRoom(images.Count);
         var rejections = new ImageRejectedException?[images.Count];
         var prepared = new List<(int Index, float[] Row, TimeSpan Time)>(images.Count);
         try
@@ -79,7 +154,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    var (row, time) = await PreprocessAsync(images[i], cancellationToken);
+                    var (row, time, _) = await PreprocessAsync(images[i], viewSize: 0, cancellationToken);
                     prepared.Add((i, row, time));
                 }
                 catch (ImageRejectedException e)
@@ -98,26 +173,33 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
             throw;
         }
 
-        var runs = _batcher.RunManyAsync(prepared.Select(p => p.Row).ToArray(), cancellationToken);
-        var results = new BatchItemResult[images.Count];
+        var runs = _batcher.RunManyAsync(prepared.Select(p => p.Row).ToArray(), extras, cancellationToken);
+        var results = new ImageRun[images.Count];
         for (var i = 0; i < images.Count; i++)
         {
             if (rejections[i] is { } rejection)
             {
-                results[i] = new BatchItemResult(null, rejection);
+                results[i] = new ImageRun(null, rejection, TimeSpan.Zero);
             }
         }
 
         for (var p = 0; p < prepared.Count; p++)
         {
-            results[prepared[p].Index] = new BatchItemResult(Rank(await runs[p], topK, prepared[p].Time), null);
+            results[prepared[p].Index] = new ImageRun(await runs[p], null, prepared[p].Time);
         }
 
         return results;
     }
 
-    public async Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default)
+    private sealed record ImageRun(BatchRowResult? Result, ImageRejectedException? Rejection, TimeSpan PreprocessingTime);
+
+    public async Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default) =>
+        [.. (await InferAsync(rows, ExtraOutputs.None, cancellationToken)).Select(result => result.Output)];
+
+    public async Task<IReadOnlyList<BatchRowResult>> InferAsync(
+        IReadOnlyList<ReadOnlyMemory<float>> rows, ExtraOutputs extras, CancellationToken cancellationToken = default)
     {
+        EnsureOutputs(extras);
         if (_disposed)
         {
             throw ModelNotReadyException.Unloaded();
@@ -142,14 +224,31 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
             rows[i].Span.CopyTo(rented[i]);
         }
 
-        var runs = _batcher.RunManyAsync(rented, cancellationToken);
-        var outputs = new float[runs.Count][];
+        var runs = _batcher.RunManyAsync(rented, extras, cancellationToken);
+        var outputs = new BatchRowResult[runs.Count];
         for (var i = 0; i < runs.Count; i++)
         {
-            outputs[i] = (await runs[i]).Output;
+            outputs[i] = await runs[i];
         }
 
         return outputs;
+    }
+
+    /// <summary>Refuses, before anything is read or decoded, what this model cannot give, saying why.</summary>
+    /// <exception cref="OutputUnavailableException">The model has no such output.</exception>
+    public void EnsureOutputs(ExtraOutputs extras)
+    {
+        var features = _info.Features;
+        if (extras.HasFlag(ExtraOutputs.Embedding) && _model.ExtraOutputLength(ExtraOutputs.Embedding) == 0)
+        {
+            throw new OutputUnavailableException($"Model '{_info.Name}' gives no embedding: {features.EmbeddingUnavailable ?? "it has no such output"}.");
+        }
+
+        if (extras.HasFlag(ExtraOutputs.FeatureMap) && _model.ExtraOutputLength(ExtraOutputs.FeatureMap) == 0)
+        {
+            throw new OutputUnavailableException(
+                $"Model '{_info.Name}' gives no feature map: {features.ExplanationUnavailable ?? "it has no such output"}.");
+        }
     }
 
     /// <summary>Refuses at once when the queue has no room for <paramref name="images"/> (see <see cref="DynamicBatcher.EnsureRoom"/>).</summary>
@@ -164,7 +263,9 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     }
 
     /// <summary>Waits for the decode's memory when there is a budget, then decodes on this thread.</summary>
-    private async ValueTask<(float[] Row, TimeSpan Time)> PreprocessAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
+    /// <param name="viewSize">When above 0, also draws the part of the image the network sees at this size (for explanations).</param>
+    private async ValueTask<(float[] Row, TimeSpan Time, SKBitmap? View)> PreprocessAsync(
+        ReadOnlyMemory<byte> image, int viewSize, CancellationToken cancellationToken)
     {
         if (_disposed)
         {
@@ -173,7 +274,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 
         if (_memory is null)
         {
-            return Preprocess(image.Span);
+            return Preprocess(image.Span, viewSize);
         }
 
         DecodePlan? plan = null;
@@ -205,7 +306,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 
         using (reservation)
         {
-            return Preprocess(image.Span);
+            return Preprocess(image.Span, viewSize);
         }
     }
 
@@ -217,7 +318,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     }
 
     /// <summary>Decodes and preprocesses into a pooled row that the batcher will own.</summary>
-    private (float[] Row, TimeSpan Time) Preprocess(ReadOnlySpan<byte> image)
+    private (float[] Row, TimeSpan Time, SKBitmap? View) Preprocess(ReadOnlySpan<byte> image, int viewSize)
     {
         if (_disposed)
         {
@@ -227,30 +328,50 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var settings = _info.Preprocessing;
         var row = _batcher.RentRow();
+        SKBitmap? view = null;
         using var span = _telemetry.StartPreprocessing();
         try
         {
             using var bitmap = ImageDecoder.Decode(image, _limits, settings);
             ImagePreprocessor.WriteTensor(bitmap, settings, row);
+            view = viewSize > 0 ? ImagePreprocessor.Resize(bitmap, settings, viewSize) : null;
             _telemetry.ImageDecoded();
         }
         catch (Exception e)
         {
             _telemetry.ImageFailed(span, e);
             DynamicBatcher.ReturnRow(row);
+            view?.Dispose();
             throw;
         }
-        return (row, Stopwatch.GetElapsedTime(started));
+        return (row, Stopwatch.GetElapsedTime(started), view);
+    }
+
+    private EmbeddingResult ToEmbedding(BatchRowResult result, bool normalize, TimeSpan preprocessingTime)
+    {
+        var embedding = result.Embedding!;
+        if (normalize)
+        {
+            EmbeddingResult.Normalize(embedding);
+        }
+
+        return new EmbeddingResult(embedding, normalize, result.BatchSize, preprocessingTime, result.QueueTime, result.InferenceTime);
+    }
+
+    /// <summary>The row's class probabilities (softmax of logits, in place; a model's own probabilities as they are).</summary>
+    private float[] ToProbabilities(float[] output)
+    {
+        if (_info.OutputKind == OutputKinds.Logits)
+        {
+            Probabilities.Softmax(output, output);
+        }
+
+        return output;
     }
 
     private ClassificationResult Rank(BatchRowResult result, int topK, TimeSpan preprocessingTime)
     {
-        var probabilities = result.Output;
-        if (_info.OutputKind == OutputKinds.Logits)
-        {
-            Probabilities.Softmax(result.Output, probabilities);
-        }
-
+        var probabilities = ToProbabilities(result.Output);
         var labels = _info.Labels;
         var predictions = Probabilities.TopK(probabilities, topK)
             .Select(i => new Prediction(i, labels[i], probabilities[i]))

@@ -1,5 +1,7 @@
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
+using ResNetService.Inference.Explanations;
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Hosting;
@@ -28,8 +30,28 @@ public sealed class ImageClassifierHost : IImageClassifier, IAsyncDisposable
         IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
         Ready.ClassifyBatchAsync(images, topK, cancellationToken);
 
+    public Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, ExtraOutputs extras, CancellationToken cancellationToken = default) =>
+        Ready.ClassifyBatchAsync(images, topK, extras, cancellationToken);
+
     public Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default) =>
         Ready.InferAsync(rows, cancellationToken);
+
+    public Task<IReadOnlyList<BatchRowResult>> InferAsync(
+        IReadOnlyList<ReadOnlyMemory<float>> rows, ExtraOutputs extras, CancellationToken cancellationToken = default) =>
+        Ready.InferAsync(rows, extras, cancellationToken);
+
+    public Task<EmbeddingResult> EmbedAsync(ReadOnlyMemory<byte> image, bool normalize, CancellationToken cancellationToken = default) =>
+        Ready.EmbedAsync(image, normalize, cancellationToken);
+
+    public Task<IReadOnlyList<BatchEmbeddingItem>> EmbedBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> images, bool normalize, CancellationToken cancellationToken = default) =>
+        Ready.EmbedBatchAsync(images, normalize, cancellationToken);
+
+    public Task<Explanation> ExplainAsync(ReadOnlyMemory<byte> image, int? classIndex, CancellationToken cancellationToken = default) =>
+        Ready.ExplainAsync(image, classIndex, cancellationToken);
+
+    public void EnsureOutputs(ExtraOutputs extras) => Ready.EnsureOutputs(extras);
 
     /// <summary>Makes a loaded, warmed-up classifier the one that serves requests.</summary>
     public void Activate(ImageClassifier classifier) => _classifier = classifier;

@@ -1,3 +1,4 @@
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Preprocessing;
 
 namespace ResNetService.Inference.Model;
@@ -34,6 +35,9 @@ public sealed record ModelInfo
     public required IReadOnlyList<string> Labels { get; init; }
     /// <summary><c>logits</c> (the service applies softmax) or <c>probabilities</c> (already softmaxed).</summary>
     public required string OutputKind { get; init; }
+
+    /// <summary>The embedding and feature map outputs and the classifier weights, or why the model has none.</summary>
+    public FeatureOutputs Features { get; init; } = FeatureOutputs.None("the model was not loaded from an ONNX file");
 
     /// <summary>ONNX Runtime's name of the provider in use, e.g. <c>CPUExecutionProvider</c>.</summary>
     public required string ExecutionProvider { get; init; }

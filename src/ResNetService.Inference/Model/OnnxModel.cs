@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.ExecutionProviders;
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Memory;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
@@ -19,19 +20,22 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
+    private readonly string _outputName;
+    private FeatureOutputs _features;
     private readonly int? _fixedBatchSize;
     private readonly int _imageSize;
     private readonly bool _takesCpuTurns;
     private float[]? _paddedChunk;
     private MemoryReservation? _memory;
 
-    private OnnxModel(InferenceSession session, string inputName, string outputName, int? fixedBatchSize, int imageSize, bool takesCpuTurns)
+    private OnnxModel(InferenceSession session, string inputName, string outputName, FeatureOutputs features, int? fixedBatchSize,
+        int imageSize, bool takesCpuTurns)
     {
         _session = session;
         _takesCpuTurns = takesCpuTurns;
         _inputNames = [inputName];
-        _outputNames = [outputName];
+        _outputName = outputName;
+        _features = features;
         _fixedBatchSize = fixedBatchSize;
         _imageSize = imageSize;
     }
@@ -41,6 +45,13 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     public int InputLength => Info.Preprocessing.TensorLength;
 
     public int OutputLength => Info.Classes;
+
+    public int ExtraOutputLength(ExtraOutputs output) => output switch
+    {
+        ExtraOutputs.Embedding => _features.EmbeddingLength,
+        ExtraOutputs.FeatureMap => _features.FeatureMapShape.Count == 3 ? _features.FeatureMapShape[0] * _features.FeatureMapShape[1] * _features.FeatureMapShape[2] : 0,
+        _ => 0,
+    };
 
     /// <summary>Loads the model, chooses the execution provider, resolves its settings and runs a warm-up batch.</summary>
     /// <param name="warmupBatchSize">Rows in the warm-up run (the batcher's maximum, so that size is ready too).</param>
@@ -88,9 +99,12 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         var reservation = memory?.ReserveSession(path);
         InferenceSession session;
+        FeatureGraph features;
         try
         {
-            session = new InferenceSession(path, sessionOptions);
+            // The embedding and feature map become graph outputs here when the file does not have them yet.
+            features = FeatureGraph.Plan(path);
+            session = features.ModelBytes is { } bytes ? new InferenceSession(bytes, sessionOptions) : new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
@@ -105,7 +119,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         try
         {
-            var model = Create(session, path, settings, provider, warmupBatchSize, loadClock, logger);
+            var model = Create(session, path, settings, provider, features.Outputs, warmupBatchSize, loadClock, logger);
             model._memory = reservation;
             return model;
         }
@@ -118,10 +132,13 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     }
 
     private static OnnxModel Create(InferenceSession session, string path, ModelLoadSettings settings,
-        ExecutionProviderChoice provider, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
+        ExecutionProviderChoice provider, FeatureOutputs features, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
     {
         var (inputName, input) = SingleFloatTensor(session.InputMetadata, "input");
-        var (outputName, output) = SingleFloatTensor(session.OutputMetadata, "output");
+        var scoreOutputs = session.OutputMetadata
+            .Where(output => output.Key != features.EmbeddingOutput && output.Key != features.FeatureMapOutput)
+            .ToDictionary();
+        var (outputName, output) = SingleFloatTensor(scoreOutputs, "output");
         var inputShape = input.Dimensions.Select(d => (long)d).ToArray();
         var outputShape = output.Dimensions.Select(d => (long)d).ToArray();
         if (inputShape.Length != 4 || inputShape[1] is not (3 or -1))
@@ -144,19 +161,30 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var preprocessing = resolver.ResolvePreprocessing(fixedImageSize);
         // On the CPU with the shared pools, runs of all models take turns (see OrtEnvironment.TakeCpuTurn).
         var takesCpuTurns = OrtEnvironment.SharedThreadPools && provider.Provider == ExecutionProviderSelector.CpuProvider;
-        var model = new OnnxModel(session, inputName, outputName, fixedBatchSize, preprocessing.ImageSize, takesCpuTurns);
+        var model = new OnnxModel(session, inputName, outputName, features, fixedBatchSize, preprocessing.ImageSize, takesCpuTurns);
         var loadTime = loadClock.Elapsed;
 
-        // Warm-up: one real batch, which also tells the class count when the output shape leaves it open.
+        // Warm-up: one real batch, which also tells the class count (and the feature outputs' shapes) when the
+        // output shape leaves it open.
         var warmupClock = Stopwatch.StartNew();
         var rows = Math.Max(1, fixedBatchSize ?? warmupBatchSize);
-        var warmupOutput = model.RunRaw(new float[rows * preprocessing.TensorLength], rows);
+        var available = (features.EmbeddingOutput is null ? ExtraOutputs.None : ExtraOutputs.Embedding)
+            | (features.FeatureMapOutput is null ? ExtraOutputs.None : ExtraOutputs.FeatureMap);
+        float[] warmupOutput;
+        using (var warmup = model.RunSession(new float[rows * preprocessing.TensorLength], rows, available))
+        {
+            warmupOutput = warmup[0].GetTensorDataAsSpan<float>().ToArray();
+            model._features = features = FeatureShapes.Measure(features, warmup, available, rows);
+        }
+
         var warmupTime = warmupClock.Elapsed;
         var classes = warmupOutput.Length / rows;
         if (classes < 1)
         {
             throw new ModelLoadException($"The model output '{outputName}' is empty.");
         }
+
+        model._features = features = FeatureShapes.CheckClassifier(features, classes);
 
         var header = OnnxFileHeader.Read(path);
         model.Info = new ModelInfo
@@ -183,6 +211,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             Classes = classes,
             Labels = resolver.ResolveLabels(classes, path),
             OutputKind = OutputKind(settings.OutputKind, warmupOutput, classes),
+            Features = features,
             ExecutionProvider = provider.Provider,
             ExecutionProviderFallbackReason = provider.FallbackReason,
             LoadTime = loadTime,
@@ -198,14 +227,13 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         return model;
     }
 
-    public void Run(Memory<float> input, int rows, Span<float> output)
+    public void Run(Memory<float> input, int rows, Span<float> output) => Run(input, rows, output, ExtraOutputs.None, default, default);
+
+    public void Run(Memory<float> input, int rows, Span<float> output, ExtraOutputs extras, Span<float> embedding, Span<float> featureMap)
     {
-        if (_fixedBatchSize is not { } chunk)
-        {
-            RunChunk(input, rows, output);
-            return;
-        }
+        int embeddingLength = ExtraOutputLength(ExtraOutputs.Embedding), featureMapLength = ExtraOutputLength(ExtraOutputs.FeatureMap);
         // A model whose batch dimension is fixed (often to 1) runs in chunks of that size; the last one is padded.
+        var chunk = _fixedBatchSize ?? rows;
         for (var start = 0; start < rows; start += chunk)
         {
             var count = Math.Min(chunk, rows - start);
@@ -216,31 +244,60 @@ public sealed class OnnxModel : IBatchModel, IDisposable
                 slice.Span.CopyTo(_paddedChunk);
                 slice = _paddedChunk;
             }
-            var outputs = new float[chunk * OutputLength];
-            RunChunk(slice, chunk, outputs);
-            outputs.AsSpan(0, count * OutputLength).CopyTo(output.Slice(start * OutputLength));
+
+            using var results = RunSession(slice, chunk, extras);
+            var next = 0;
+            CopyRows(results[next++], chunk, count, OutputLength, output[(start * OutputLength)..]);
+            if (extras.HasFlag(ExtraOutputs.Embedding))
+            {
+                CopyRows(results[next++], chunk, count, embeddingLength, embedding[(start * embeddingLength)..]);
+            }
+
+            if (extras.HasFlag(ExtraOutputs.FeatureMap))
+            {
+                CopyRows(results[next], chunk, count, featureMapLength, featureMap[(start * featureMapLength)..]);
+            }
         }
     }
 
-    private void RunChunk(Memory<float> input, int rows, Span<float> output)
+    /// <summary>The first <paramref name="count"/> of a result's <paramref name="rows"/> rows, checked for their length.</summary>
+    private static void CopyRows(OrtValue result, int rows, int count, int rowLength, Span<float> destination)
     {
-        var result = RunRaw(input, rows);
-        if (result.Length != rows * OutputLength)
+        var values = result.GetTensorDataAsSpan<float>();
+        if (values.Length != rows * rowLength)
         {
-            throw new InvalidOperationException($"The model returned {result.Length} values for {rows} rows of {OutputLength} classes.");
+            throw new InvalidOperationException($"The model returned {values.Length} values for {rows} rows of {rowLength}.");
         }
 
-        result.CopyTo(output);
+        values[..(count * rowLength)].CopyTo(destination);
     }
 
-    /// <summary>One session run over <paramref name="rows"/> rows of the input memory (no copy: ONNX Runtime reads it in place).</summary>
-    private float[] RunRaw(Memory<float> input, int rows)
+    /// <summary>
+    /// One session run over <paramref name="rows"/> rows of the input memory (no copy: ONNX Runtime reads it in place),
+    /// fetching the scores, then each of the <paramref name="extras"/> in flag order.
+    /// </summary>
+    private IDisposableReadOnlyCollection<OrtValue> RunSession(Memory<float> input, int rows, ExtraOutputs extras)
     {
         var shape = new long[] { rows, 3, _imageSize, _imageSize };
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(rows * 3 * _imageSize * _imageSize)], shape);
         using var turn = _takesCpuTurns ? OrtEnvironment.TakeCpuTurn() : null;
-        using var results = _session.Run(_runOptions, _inputNames, [tensor], _outputNames);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        return _session.Run(_runOptions, _inputNames, [tensor], FetchNames(extras));
+    }
+
+    private string[] FetchNames(ExtraOutputs extras)
+    {
+        var names = new List<string>(3) { _outputName };
+        if (extras.HasFlag(ExtraOutputs.Embedding))
+        {
+            names.Add(_features.EmbeddingOutput!);
+        }
+
+        if (extras.HasFlag(ExtraOutputs.FeatureMap))
+        {
+            names.Add(_features.FeatureMapOutput!);
+        }
+
+        return [.. names];
     }
 
     private static (string Name, NodeMetadata Node) SingleFloatTensor(IReadOnlyDictionary<string, NodeMetadata> nodes, string role)

@@ -21,12 +21,14 @@ public static class ImagePreprocessor
     }
 
     /// <summary>The image as the network sees it before normalisation: an opaque RGBA square of <see cref="PreprocessingSettings.ImageSize"/>.</summary>
-    public static SKBitmap Resize(SKBitmap image, PreprocessingSettings settings)
+    public static SKBitmap Resize(SKBitmap image, PreprocessingSettings settings) => Resize(image, settings, settings.ImageSize);
+
+    /// <summary>The same part of the image the network sees, drawn as a square of <paramref name="size"/> (to show it larger).</summary>
+    public static SKBitmap Resize(SKBitmap image, PreprocessingSettings settings, int size)
     {
-        var size = settings.ImageSize;
         var source = settings.ResizeMode == ResizeModes.Direct
             ? new SKRect(0, 0, image.Width, image.Height)
-            : CentreCropRegion(image.Width, image.Height, settings.ResizeSize, size);
+            : CentreCropRegion(image.Width, image.Height, settings.ResizeSize, settings.ImageSize);
 
         var square = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using var canvas = new SKCanvas(square);

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
+using ResNetService.Inference.Explanations;
+using ResNetService.Inference.Features;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Telemetry;
 using ResNetService.TestSupport;
@@ -119,8 +121,25 @@ public sealed class ScrapeUnderOverloadTests
             IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
-        public Task<IReadOnlyList<float[]>> InferAsync(IReadOnlyList<ReadOnlyMemory<float>> rows, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<BatchItemResult>> ClassifyBatchAsync(
+            IReadOnlyList<ReadOnlyMemory<byte>> images, int topK, ExtraOutputs extras, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
+
+        public Task<IReadOnlyList<BatchRowResult>> InferAsync(
+            IReadOnlyList<ReadOnlyMemory<float>> rows, ExtraOutputs extras, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<EmbeddingResult> EmbedAsync(ReadOnlyMemory<byte> image, bool normalize, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<BatchEmbeddingItem>> EmbedBatchAsync(
+            IReadOnlyList<ReadOnlyMemory<byte>> images, bool normalize, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<Explanation> ExplainAsync(ReadOnlyMemory<byte> image, int? classIndex, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public void EnsureOutputs(ExtraOutputs extras) => throw new NotSupportedException();
 
         public async ValueTask DisposeAsync()
         {

@@ -184,12 +184,15 @@ async function explain(state, prediction) {
             return; // A newer picture or class was asked for meanwhile.
         }
 
+        // The answer names the class it shows; it is one of the guesses (the top one when none was asked for).
+        const index = response.headers.get("X-Class-Index");
+        const shown = state.predictions.find((p) => String(p.index) === index) || prediction;
         const source = URL.createObjectURL(blob);
         state.urls.push(source);
         elements.heatmap.src = source;
-        elements.heatmap.alt = `Heatmap over your picture: the brighter, the more it counted for “${prediction.label}”`;
+        elements.heatmap.alt = `Heatmap over your picture: the warmer, the more it counted for “${shown.label}”`;
         elements.heatmap.hidden = false;
-        elements.heatmapCaption.textContent = `Explained: ${prediction.label} (${percent(prediction.probability)})`;
+        elements.heatmapCaption.textContent = `Explained: ${shown.label} (${percent(shown.probability)})`;
         setStatus("Done.");
     } catch (error) {
         if (error.name === "AbortError" || state !== current || asked !== state.explanations) {

@@ -19,6 +19,7 @@ const elements = {
     heatmap: document.getElementById("heatmap"),
     heatmapCaption: document.getElementById("heatmap-caption"),
     heatmapNote: document.getElementById("heatmap-note"),
+    heatmapLegend: document.getElementById("heatmap-legend"),
     modelStatus: document.getElementById("model-status"),
     modelInfo: document.getElementById("model-info"),
 };
@@ -154,6 +155,7 @@ function resetHeatmap() {
     elements.heatmap.hidden = true;
     elements.heatmap.removeAttribute("src");
     elements.heatmapCaption.textContent = "";
+    elements.heatmapLegend.hidden = true;
     elements.heatmapNote.textContent = "";
     elements.heatmapNote.hidden = true;
 }
@@ -193,6 +195,7 @@ async function explain(state, prediction) {
         elements.heatmap.alt = `Heatmap over your picture: the warmer, the more it counted for “${shown.label}”`;
         elements.heatmap.hidden = false;
         elements.heatmapCaption.textContent = `Explained: ${shown.label} (${percent(shown.probability)})`;
+        elements.heatmapLegend.hidden = false;
         setStatus("Done.");
     } catch (error) {
         if (error.name === "AbortError" || state !== current || asked !== state.explanations) {

@@ -36,6 +36,7 @@ public sealed class PageBrowserTests(PageFixture fixture) : IClassFixture<PageFi
         Assert.True(await NaturalWidthAsync(page, "#heatmap") > 0);
         Assert.Equal(heatmap, await ShownBytesAsync(page, "#heatmap")); // the very PNG the API answers for this picture
         await Expect(page.Locator("#predictions .bar").First).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#heatmap-legend")).ToBeVisibleAsync();
         await Expect(page.Locator("#heatmap-note")).ToBeHiddenAsync();
 
         Assert.Empty(session.ScriptErrors);

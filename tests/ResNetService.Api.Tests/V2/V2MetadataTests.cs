@@ -50,7 +50,7 @@ public sealed class V2MetadataTests(ServiceFixture fixture)
         Assert.Equal(input, inputs.GetProperty("name").GetString());
         Assert.Equal("FP32", inputs.GetProperty("datatype").GetString());
         Assert.Equal([-1L, 3, Size, Size], inputs.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
-        var outputs = metadata.GetProperty("outputs").EnumerateArray().Single();
+        var outputs = metadata.GetProperty("outputs").EnumerateArray().First(); // then the embedding and feature map (V2FeatureOutputsTests)
         Assert.Equal(output, outputs.GetProperty("name").GetString());
         Assert.Equal("FP32", outputs.GetProperty("datatype").GetString());
         Assert.Equal([-1L, TestModel.Labels.Length], outputs.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));

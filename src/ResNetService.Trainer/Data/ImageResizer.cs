@@ -5,7 +5,7 @@ namespace ResNetService.Trainer.Data;
 
 /// <summary>
 /// Brings one image to the square network size, three channels, CHW bytes, with the service's own
-/// <see cref="ImagePreprocessor.Resize"/>: the network trains on exactly the pixels it will be served.
+/// <see cref="ImagePreprocessor.Resize(SKBitmap, PreprocessingSettings)"/>: the network trains on exactly the pixels it will be served.
 /// Shorter-side-crop uses the service's default shorter side (<see cref="PreprocessingSettings.DefaultResizeSize"/>),
 /// which the export writes into the model's metadata.
 /// </summary>

@@ -14,6 +14,7 @@ public static class Program
         EvaluateCommand.Create(),
         ExportCommand.Create(),
         PredictCommand.Create(),
+        FeaturesCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => TrainerCli.RunAsync(CreateRootCommand(), args, Console.Out, Console.Error);

@@ -22,6 +22,27 @@ public static class DebianPackages
             .Select(folder => Path.Combine(folder, name))
             .FirstOrDefault(File.Exists);
 
+    /// <summary>
+    /// Debian's own Python, <c>/usr/bin/python3</c>, after installing <paramref name="package"/> if it cannot import
+    /// <paramref name="module"/> (e.g. numpy from python3-numpy). Not the first python3 on PATH: a pyenv or venv
+    /// interpreter does not see the modules apt installs.
+    /// </summary>
+    public static string RequirePythonModule(string module, string package) =>
+        Installed.GetOrAdd($"python3 -c 'import {module}'", _ => new Lazy<string>(() =>
+        {
+            const string python = "/usr/bin/python3";
+            bool CanImport() => File.Exists(python) && Run(python, ["-c", $"import {module}"]).ExitCode == 0;
+            if (CanImport())
+            {
+                return python;
+            }
+
+            var (exitCode, output) = AptGetInstall(package);
+            return CanImport()
+                ? python
+                : throw new InvalidOperationException($"{python} cannot import {module} after apt-get install {package} (exit code {exitCode}): {output}");
+        })).Value;
+
     private static string Install(string command, string package)
     {
         if (Find(command) is { } installed)
@@ -29,8 +50,15 @@ public static class DebianPackages
             return installed;
         }
 
+        var (exitCode, output) = AptGetInstall(package);
+        return Find(command)
+            ?? throw new InvalidOperationException($"apt-get could not install {package} (exit code {exitCode}): {output}");
+    }
+
+    private static (int ExitCode, string Output) AptGetInstall(string package)
+    {
         var aptGet = Find("apt-get")
-            ?? throw new InvalidOperationException($"{command} is missing and there is no apt-get to install {package}.");
+            ?? throw new InvalidOperationException($"There is no apt-get to install {package}.");
         // Another test process may be installing at the same time: wait for dpkg's lock instead of failing on it.
         string[] install = ["-o", "DPkg::Lock::Timeout=300", "install", "-y", "--no-install-recommends", package];
         var (exitCode, output) = Run(aptGet, install);
@@ -41,8 +69,7 @@ public static class DebianPackages
             (exitCode, output) = Run(aptGet, install);
         }
 
-        return Find(command)
-            ?? throw new InvalidOperationException($"apt-get could not install {package} (exit code {exitCode}): {output}");
+        return (exitCode, output);
     }
 
     private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments)

@@ -15,10 +15,16 @@ public static class ResNetOnnxExporter
     public const string InputName = "input";
     public const string OutputName = "logits";
 
+    /// <summary>The names of the <see cref="ExtraOutputs"/>, when the file declares them.</summary>
+    public const string EmbeddingName = "embedding";
+    public const string FeatureMapName = "feature_map";
+
     /// <summary>Symbolic names of the input's dynamic axes.</summary>
     public const string BatchDimension = "batch";
     public const string HeightDimension = "height";
     public const string WidthDimension = "width";
+    public const string FeatureMapHeightDimension = "feature_map_height";
+    public const string FeatureMapWidthDimension = "feature_map_width";
 
     public const string ProducerName = "ResNetService";
 
@@ -26,14 +32,18 @@ public static class ResNetOnnxExporter
     /// The model for <paramref name="config"/>. Input <c>input</c> is float32 [batch, InputChannels, H, W] with a
     /// symbolic batch; H and W are fixed to <paramref name="imageSize"/> when it is given, else symbolic
     /// ("height", "width": the network is fully convolutional up to the global pool). Output <c>logits</c> is
-    /// float32 [batch, classes]. Throws <see cref="ArgumentException"/> naming a missing or mis-shaped weight.
+    /// float32 [batch, classes], the first output; <paramref name="extraOutputs"/> adds <c>embedding</c> and
+    /// <c>feature_map</c> after it (the tensors the graph computes anyway, under those names; no node is added), with
+    /// the feature map's height and width fixed when the input's are. Throws <see cref="ArgumentException"/> naming a
+    /// missing or mis-shaped weight.
     /// </summary>
     public static ModelProto Build(
         ResNetConfig config,
         IReadOnlyDictionary<string, NamedTensor> weights,
         IReadOnlyDictionary<string, string> metadata,
         string producerVersion,
-        int? imageSize = null)
+        int? imageSize = null,
+        ExtraOutputs extraOutputs = ExtraOutputs.None)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(producerVersion);
@@ -50,14 +60,30 @@ public static class ResNetOnnxExporter
         Dimension width = imageSize is { } side ? side : WidthDimension;
         var x = graph.Builder.AddInput(InputName, [BatchDimension, config.InputChannels, height, width]);
 
+        var embedding = extraOutputs.HasFlag(ExtraOutputs.Embedding);
+        var featureMap = extraOutputs.HasFlag(ExtraOutputs.FeatureMap);
         x = graph.Layers(x, "", network.Stem);
         foreach (var block in network.Blocks)
         {
-            x = graph.Block(x, block);
+            x = graph.Block(x, block, featureMap && ReferenceEquals(block, network.Blocks[^1]) ? FeatureMapName : null);
         }
 
-        x = graph.Layers(x, "", network.Head, lastOutput: OutputName);
+        var headTap = FeatureTaps.HeadTap(network);
+        x = graph.Layers(x, "", [.. network.Head.Take(headTap)], lastOutput: embedding ? EmbeddingName : null);
+        x = graph.Layers(x, "", [.. network.Head.Skip(headTap)], lastOutput: OutputName);
         graph.Builder.AddOutput(OutputName, [BatchDimension, config.NumClasses]);
+        if (embedding)
+        {
+            graph.Builder.AddOutput(EmbeddingName, [BatchDimension, ((Linear)network.Head[headTap]).InFeatures]);
+        }
+
+        if (featureMap)
+        {
+            var mapSide = imageSize is { } fixedSize ? FeatureTaps.Shapes(network, fixedSize)[^1].Side : (int?)null;
+            Dimension mapHeight = mapSide is { } h ? h : FeatureMapHeightDimension;
+            Dimension mapWidth = mapSide is { } w ? w : FeatureMapWidthDimension;
+            graph.Builder.AddOutput(FeatureMapName, [BatchDimension, network.Blocks[^1].Plan.OutChannels, mapHeight, mapWidth]);
+        }
 
         return graph.Builder.Build(ProducerName, producerVersion, metadata, config.Title);
     }
@@ -67,8 +93,8 @@ public static class ResNetOnnxExporter
     {
         public OnnxGraphBuilder Builder { get; } = builder;
 
-        /// <summary>main path, then the shortcut (projection or identity), added, then the activation.</summary>
-        public string Block(string input, ResidualBlock block)
+        /// <summary>main path, then the shortcut (projection or identity), added, then the activation (named <paramref name="output"/> if given).</summary>
+        public string Block(string input, ResidualBlock block, string? output = null)
         {
             var prefix = $"{block.Name}.";
             var mainPath = Layers(input, prefix, block.MainPath);
@@ -76,7 +102,7 @@ public static class ResNetOnnxExporter
                 ? Layers(input, $"{prefix}{ResidualBlock.DownsampleName}.", downsample)
                 : input;
             var sum = Builder.AddNode("Add", $"{block.Name}.add", [mainPath, shortcut], $"{block.Name}.add.out");
-            return Layer(sum, prefix, block.Activation, output: null);
+            return Layer(sum, prefix, block.Activation, output);
         }
 
         /// <summary>Layers in sequence; each node is named prefix + layer name, its output that name + ".out".</summary>

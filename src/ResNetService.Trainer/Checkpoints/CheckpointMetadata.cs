@@ -25,5 +25,13 @@ public static class CheckpointMetadata
         [ModelMetadataKeys.ProducerVersion] = info.ProducerVersion,
     };
 
+    /// <summary>
+    /// The preprocessing the service gives this checkpoint's export: its own resolver reading the metadata the export
+    /// writes, so that a command run on the checkpoint sees the floats the served model would.
+    /// </summary>
+    public static PreprocessingSettings Preprocessing(CheckpointInfo info) =>
+        new ModelSettingsResolver(From(info), new Dictionary<string, string>(), new ModelLoadSettings { Path = "checkpoint" })
+            .ResolvePreprocessing(info.ImageSize);
+
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;
@@ -9,7 +10,9 @@ namespace ResNetService.Trainer.Export;
 /// <summary>
 /// Writes a trained TorchSharp <see cref="ResNet"/> as an ONNX model: its state_dict goes, name for name, into the
 /// graph ResNetService.Onnx builds from the same <see cref="ResNetConfig"/> (input "input" [batch, C, H, W],
-/// output "logits" [batch, classes], opset 17), with the caller's metadata_props.
+/// output "logits" [batch, classes], opset 17), with the caller's metadata_props. <see cref="ExtraOutputs"/> adds the
+/// outputs "embedding" and "feature_map" after the logits, and names them in the metadata
+/// (<see cref="ModelMetadataKeys.EmbeddingOutput"/>, <see cref="ModelMetadataKeys.FeatureMapOutput"/>).
 /// </summary>
 public static class OnnxExporter
 {
@@ -18,15 +21,18 @@ public static class OnnxExporter
         ResNet model,
         IReadOnlyDictionary<string, string> metadata,
         string producerVersion,
-        int? imageSize = null) =>
-        ResNetOnnxExporter.Build(model.Config, StateDict.ToNamedTensors(model), metadata, producerVersion, imageSize);
+        int? imageSize = null,
+        ExtraOutputs extraOutputs = ExtraOutputs.None) =>
+        ResNetOnnxExporter.Build(model.Config, StateDict.ToNamedTensors(model), ExtraOutputsMetadata.Add(metadata, extraOutputs),
+            producerVersion, imageSize, extraOutputs);
 
     public static byte[] ToBytes(
         ResNet model,
         IReadOnlyDictionary<string, string> metadata,
         string producerVersion,
-        int? imageSize = null) =>
-        OnnxModelFile.ToBytes(Build(model, metadata, producerVersion, imageSize));
+        int? imageSize = null,
+        ExtraOutputs extraOutputs = ExtraOutputs.None) =>
+        OnnxModelFile.ToBytes(Build(model, metadata, producerVersion, imageSize, extraOutputs));
 
     /// <summary>Writes the model to <paramref name="path"/>, creating its folder; the file appears complete or not at all.</summary>
     public static void Write(
@@ -34,6 +40,7 @@ public static class OnnxExporter
         string path,
         IReadOnlyDictionary<string, string> metadata,
         string producerVersion,
-        int? imageSize = null) =>
-        OnnxModelFile.Write(Build(model, metadata, producerVersion, imageSize), path);
+        int? imageSize = null,
+        ExtraOutputs extraOutputs = ExtraOutputs.None) =>
+        OnnxModelFile.Write(Build(model, metadata, producerVersion, imageSize, extraOutputs), path);
 }

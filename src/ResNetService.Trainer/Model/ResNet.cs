@@ -54,6 +54,28 @@ public sealed class ResNet : Module<Tensor, Tensor>
         return LayerModules.Forward(_head, x);
     }
 
+    /// <summary>
+    /// The forward pass with its feature maps kept (<see cref="ResNetFeatures"/>): the same modules in the same order
+    /// as <see cref="forward"/>, read where <see cref="FeatureTaps"/> says, so the logits are forward's own.
+    /// </summary>
+    public ResNetFeatures Features(Tensor input)
+    {
+        var stemTap = FeatureTaps.StemTap(Network);
+        var c1 = LayerModules.Forward(_stem.Take(stemTap + 1), input);
+        var x = LayerModules.Forward(_stem.Skip(stemTap + 1), c1);
+        var stages = new List<Tensor>();
+        foreach (var stage in _stages)
+        {
+            x = stage.call(x);
+            stages.Add(x);
+        }
+
+        var headTap = FeatureTaps.HeadTap(Network);
+        var embedding = LayerModules.Forward(_head.Take(headTap), x);
+        var logits = LayerModules.Forward(_head.Skip(headTap), embedding);
+        return new ResNetFeatures(c1, stages[0], stages[1], stages[2], stages[3], embedding, logits);
+    }
+
     /// <summary>The description's initialisation; batch norms start at weight 1 and bias 0.</summary>
     private void InitializeWeights(bool zeroInitResidual)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ResNetService.Onnx.Graph;
+using ResNetService.Topology;
 using ResNetService.Trainer.Tests.Cli;
 using ResNetService.Trainer.Tests.Support;
 
@@ -36,6 +37,43 @@ public sealed class TrainerCommandsTests
         Assert.True(File.Exists(folder["confusion-matrix.png"]));
     }
 
+    [Fact]
+    public async Task Export_with_outputs_declares_them_after_logits_and_checks_each_ones_parity()
+    {
+        using var folder = new TempFolder();
+        var checkpoint = SavedCheckpoints.Write(folder["run"], new ResNetConfig(ResNetArchitecture.ResNet18, 4), 64, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
+
+        var export = await CliRunner.RunAsync("export", "--checkpoint", checkpoint, "--outputs", "embedding,feature_map", "--out", folder["model.onnx"]);
+
+        Assert.True(export.ExitCode == 0, string.Join(" ", export.ErrorLines));
+        foreach (var output in new[] { "logits", "embedding", "feature_map" })
+        {
+            Assert.Matches($"(?m)^Parity check, {output}: .*: passed$", export.Output);
+        }
+
+        var model = OnnxModelFile.Read(folder["model.onnx"]);
+        Assert.Equal(["logits", "embedding", "feature_map"], model.Graph.Output.Select(output => output.Name));
+        Assert.Equal(["batch", "512", "2", "2"], model.Graph.Output[2].Type.TensorType.Shape.Dim.Select(d =>
+            d.HasDimParam ? d.DimParam : d.DimValue.ToString(CultureInfo.InvariantCulture)));
+        var metadata = model.MetadataProps.ToDictionary(entry => entry.Key, entry => entry.Value);
+        Assert.Equal("embedding", metadata["embedding_output"]);
+        Assert.Equal("feature_map", metadata["feature_map_output"]);
+    }
+
+    [Fact]
+    public async Task Export_without_outputs_declares_logits_alone()
+    {
+        using var folder = new TempFolder();
+        var checkpoint = SavedCheckpoints.Write(folder["run"], new ResNetConfig(ResNetArchitecture.ResNet18, 4), 32, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
+
+        var export = await CliRunner.RunAsync("export", "--checkpoint", checkpoint, "--out", folder["model.onnx"]);
+
+        Assert.True(export.ExitCode == 0, string.Join(" ", export.ErrorLines));
+        var model = OnnxModelFile.Read(folder["model.onnx"]);
+        Assert.Equal("logits", Assert.Single(model.Graph.Output).Name);
+        Assert.DoesNotContain(model.MetadataProps, entry => entry.Key is "embedding_output" or "feature_map_output");
+    }
+
     private static string Accuracy(string output) => Regex.Match(output, @"Accuracy: [\d.]+% on 8 test images").Value is { Length: > 0 } line
         ? line
         : throw new Xunit.Sdk.XunitException("no accuracy line in: " + output);
@@ -53,6 +91,7 @@ public sealed class TrainerCommandsTests
     [InlineData("No checkpoint", "evaluate", "--checkpoint", "{run}")]
     [InlineData("No checkpoint", "export", "--checkpoint", "{run}/best", "--out", "{run}/model.onnx")]
     [InlineData("Model file not found", "evaluate", "--model", "{run}/model.onnx", "--data", "idx:/x")]
+    [InlineData("unknown output 'pixels' for --outputs", "export", "--checkpoint", "{run}", "--outputs", "embedding,pixels", "--out", "{run}/model.onnx")]
     public async Task Bad_input_is_one_error_line_and_exit_code_1(string expected, params string[] args)
     {
         using var folder = new TempFolder();
@@ -82,6 +121,7 @@ public sealed class TrainerCommandsTests
     [InlineData("train", "--resume")]
     [InlineData("evaluate", "--plot")]
     [InlineData("export", "--checkpoint")]
+    [InlineData("export", "--outputs")]
     public async Task Every_command_has_help(string command, string option)
     {
         var (exitCode, output, _) = await CliRunner.RunAsync(command, "--help");

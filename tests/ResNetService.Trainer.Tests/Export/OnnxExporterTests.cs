@@ -1,4 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
+using ResNetService.Inference.Model;
+using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Export;
 using ResNetService.Trainer.Model;
@@ -23,7 +25,44 @@ public sealed class OnnxExporterTests(ITestOutputHelper output)
 
         output.WriteLine(result.ToString());
         Assert.True(result.Passed, result.ToString());
-        Assert.True(result.MaxAbsLogit > 0);
+        Assert.True(result.MaxAbsValue > 0);
+    }
+
+    [Theory]
+    [InlineData("resnet18", ResNetVariant.V1_5)]
+    [InlineData("resnet50", ResNetVariant.V1)]
+    public void Extra_outputs_compute_torchsharps_embedding_and_last_feature_map(string name, ResNetVariant variant)
+    {
+        const int size = 64;
+        using var model = TrainedLikeModels.Create(new ResNetConfig(ResNetArchitecture.Parse(name), NumClasses: 10, variant), size);
+
+        var bytes = OnnxExporter.ToBytes(model, new Dictionary<string, string>(), "test", size, ExtraOutputs.Embedding | ExtraOutputs.FeatureMap);
+        var results = ParityCheck.RunAll(model, bytes, size, batchSize: 2);
+
+        foreach (var result in results)
+        {
+            output.WriteLine(result.ToString());
+        }
+
+        Assert.Equal(["logits", "embedding", "feature_map"], results.Select(result => result.Output));
+        Assert.All(results, result => Assert.True(result.Passed && result.MaxAbsValue > 0, result.ToString()));
+        using var session = new InferenceSession(bytes);
+        Assert.Equal("embedding", session.ModelMetadata.CustomMetadataMap[ModelMetadataKeys.EmbeddingOutput]);
+        Assert.Equal("feature_map", session.ModelMetadata.CustomMetadataMap[ModelMetadataKeys.FeatureMapOutput]);
+    }
+
+    [Fact]
+    public void Parity_check_judges_each_extra_output_by_its_own_scale()
+    {
+        var config = new ResNetConfig(ResNetArchitecture.ResNet18, 10);
+        using var model = TrainedLikeModels.Create(config, 32, seed: 1);
+        using var other = TrainedLikeModels.Create(config, 32, seed: 2);
+
+        var results = ParityCheck.RunAll(model, OnnxExporter.ToBytes(other, new Dictionary<string, string>(), "test", 32, ExtraOutputs.FeatureMap), 32);
+
+        Assert.Equal(["logits", "feature_map"], results.Select(result => result.Output));
+        Assert.All(results, result => Assert.False(result.Passed, result.ToString()));
+        Assert.NotEqual(results[0].MaxAbsValue, results[1].MaxAbsValue);
     }
 
     [Theory]

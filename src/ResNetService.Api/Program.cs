@@ -6,6 +6,7 @@ using ResNetService.Api.Hosting;
 using ResNetService.Api.Models;
 using ResNetService.Api.Overload;
 using ResNetService.Api.OpenApi;
+using ResNetService.Api.Page;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Proxies;
 using ResNetService.Api.RateLimiting;
@@ -43,6 +44,7 @@ app.UseSlowRefusals();
 app.UseServiceRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages(); // Empty-bodied errors (404, 405) get problem details too.
+app.UseTryItPage(); // Before the rate limiter: the page's files cost nothing to send.
 app.UseServiceSwagger();
 app.UseClientRateLimiting();
 

@@ -63,6 +63,7 @@ public sealed class LogLevelTests
     [InlineData("/health/live", LogEventLevel.Debug)]
     [InlineData("/v2/health/ready", LogEventLevel.Debug)]
     [InlineData("/classify", LogEventLevel.Information)]
+    [InlineData("/", LogEventLevel.Information)] // the try-it page
     public void A_successful_request_is_information_and_a_probe_debug(string path, LogEventLevel level)
     {
         Assert.Equal(level, LoggingSetup.RequestLevel(Context(path), 1.0, null));

@@ -30,6 +30,19 @@ public sealed partial class PublishedServiceTests(PublishedService service) : IC
         Assert.All(answer.Predictions, p => Assert.Contains(p.Label, PublishedService.Labels));
     }
 
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/app.js", "text/javascript")]
+    [InlineData("/app.css", "text/css")]
+    public async Task Serves_the_try_it_page_from_the_published_wwwroot(string path, string mediaType)
+    {
+        using var response = await service.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.True(File.Exists(Path.Combine(service.AppFolder, "wwwroot", "index.html")));
+    }
+
     [Fact]
     public void The_service_process_creates_onnx_runtime_with_thread_pools_its_sessions_share()
     {

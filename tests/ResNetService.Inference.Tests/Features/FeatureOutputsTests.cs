@@ -7,6 +7,8 @@ using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.ResNet;
+using ResNetService.TestSupport;
+using ResNetService.Topology;
 
 namespace ResNetService.Inference.Tests.Features;
 
@@ -69,6 +71,24 @@ public class FeatureOutputsTests : IClassFixture<ModelFiles>
         Assert.True(model.Info.Features.Declared);
         Assert.Equal([512, 2, 2], model.Info.Features.FeatureMapShape);
         Assert.Null(FeatureGraph.Plan(path).ModelBytes); // nothing to add: the file is loaded as it is
+    }
+
+    [Fact]
+    public void Outputs_our_exporter_declares_are_the_ones_served()
+    {
+        var path = Path.Combine(_files.Folder, "exported-with-outputs.onnx");
+        RandomResNetModel.Write(path, new ResNetConfig(ResNetArchitecture.ResNet18, 10), FeatureModels.Metadata64(), seed: 7,
+            extraOutputs: ExtraOutputs.Embedding | ExtraOutputs.FeatureMap);
+
+        using var model = Load(path);
+
+        var features = model.Info.Features;
+        Assert.True(features.Declared);
+        Assert.Equal((ResNetOnnxExporter.EmbeddingName, ResNetOnnxExporter.FeatureMapName), (features.EmbeddingOutput, features.FeatureMapOutput));
+        Assert.Equal([512, 2, 2], features.FeatureMapShape);
+        Assert.True(features.CanExplain, features.ExplanationUnavailable);
+        Assert.Equal("logits", model.Info.OutputName);
+        Assert.Null(FeatureGraph.Plan(path).ModelBytes);
     }
 
     [Fact]

@@ -185,6 +185,33 @@ public class FeatureOutputsTests : IClassFixture<ModelFiles>
     }
 
     [Fact]
+    public async Task The_keras_variant_with_its_convolution_biases_is_explained_like_ours()
+    {
+        var path = Path.Combine(_files.Folder, "keras.onnx");
+        RandomResNetModel.Write(path, new ResNetConfig(ResNetArchitecture.ResNet50, 10, ResNetVariant.Keras), FeatureModels.Metadata64(), seed: 3);
+        await using var classifier = Classifier(path);
+
+        using var explanation = await classifier.ExplainAsync(Noise(8), null);
+
+        Assert.Equal([2048, 2, 2], classifier.Info.Features.FeatureMapShape);
+        Assert.Equal((2, 2), (explanation.Map.Width, explanation.Map.Height));
+    }
+
+    [Fact]
+    public async Task The_SIGNS_head_is_not_a_global_pool_and_the_model_says_so()
+    {
+        var path = Path.Combine(_files.Folder, "avgpool2.onnx");
+        var config = new ResNetConfig(ResNetArchitecture.ResNet18, 10, Head: ResNetHead.AveragePool2, ImageSize: 64);
+        RandomResNetModel.Write(path, config, FeatureModels.Metadata64(), seed: 4, imageSize: 64);
+        await using var classifier = Classifier(path);
+
+        Assert.False(classifier.Info.Features.CanExplain);
+        Assert.Contains("not a global average pool", classifier.Info.Features.ExplanationUnavailable);
+        await Assert.ThrowsAsync<OutputUnavailableException>(() => classifier.EmbedAsync(Noise(9), false));
+        Assert.Equal(10, (await classifier.ClassifyAsync(Noise(9), 10)).Predictions.Count);
+    }
+
+    [Fact]
     public async Task Scores_are_the_same_with_and_without_the_extra_outputs()
     {
         var path = _files.Write("same-scores", FeatureModels.Metadata64());

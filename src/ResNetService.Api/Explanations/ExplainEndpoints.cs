@@ -5,6 +5,7 @@ using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
+using ResNetService.Inference;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
 
@@ -89,9 +90,7 @@ public static class ExplainEndpoints
 
         if (int.TryParse(className, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
         {
-            return index >= 0 && index < model.Classes
-                ? index
-                : throw new ApiProblemException(ProblemKinds.UnknownClass, $"Class {index} does not exist; model '{model.Name}' has classes 0 to {model.Classes - 1}.");
+            return UnknownClassException.ThrowIfNotAClass(index, model);
         }
 
         var byLabel = model.Labels.Select((label, i) => (label, i)).FirstOrDefault(pair => string.Equals(pair.label, className.Trim(), StringComparison.OrdinalIgnoreCase));

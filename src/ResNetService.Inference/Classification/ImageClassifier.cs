@@ -113,9 +113,9 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
             throw new OutputUnavailableException($"Model '{_info.Name}' cannot be explained: {features.ExplanationUnavailable}.");
         }
 
-        if (classIndex is { } requested && (requested < 0 || requested >= _info.Classes))
+        if (classIndex is { } requested)
         {
-            throw new UnknownClassException($"Class {requested} does not exist; model '{_info.Name}' has classes 0 to {_info.Classes - 1}.");
+            UnknownClassException.ThrowIfNotAClass(requested, _info);
         }
 
         EnsureRoom(1);

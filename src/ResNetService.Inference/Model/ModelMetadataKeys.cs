@@ -41,6 +41,15 @@ public static class ModelMetadataKeys
     /// <summary>Accuracy on the test split as a fraction, invariant culture, e.g. <c>0.9312</c>.</summary>
     public const string TestAccuracy = "test_accuracy";
 
+    /// <summary>
+    /// The split that chose the exported epoch: <c>validation</c> (held out of the training split, so
+    /// <see cref="TestAccuracy"/> was measured once, after the choice) or <c>test</c> (the test split chose it).
+    /// </summary>
+    public const string SelectedOn = "selected_on";
+
+    /// <summary>Accuracy on the held-out validation split that chose the epoch, as a fraction.</summary>
+    public const string ValidationAccuracy = "validation_accuracy";
+
     /// <summary>When training finished, ISO 8601 UTC.</summary>
     public const string TrainingDate = "training_date";
 

@@ -59,8 +59,12 @@ public static class Checkpoint
             WriteReplacing(OptimizerPath(prefix), path => optimizer.save_state_dict(path));
         }
 
-        WriteReplacing(InfoPath(prefix), path => File.WriteAllText(path, JsonSerializer.Serialize(info, Json)));
+        SaveInfo(prefix, info);
     }
+
+    /// <summary>Rewrites only the JSON half, e.g. with the test accuracy measured when a run ends.</summary>
+    public static void SaveInfo(string prefix, CheckpointInfo info) =>
+        WriteReplacing(InfoPath(prefix), path => File.WriteAllText(path, JsonSerializer.Serialize(info, Json)));
 
     public static CheckpointInfo ReadInfo(string prefix)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ResNetService.Topology;
 using ResNetService.Trainer.Training;
 
@@ -37,11 +38,41 @@ public sealed record CheckpointInfo
     /// <summary>Optimizer steps taken: the schedule's position.</summary>
     public required long Step { get; init; }
 
-    /// <summary>Test accuracy (0..1) of these weights.</summary>
-    public required double TestAccuracy { get; init; }
+    /// <summary>
+    /// The split whose accuracy chose the best epoch (a <see cref="SelectionSplits"/> value); checkpoints written
+    /// before holdouts were a choice were chosen on the test split.
+    /// </summary>
+    public string SelectedOn { get; init; } = SelectionSplits.Test;
 
-    /// <summary>Best test accuracy (0..1) of the run so far.</summary>
-    public required double BestTestAccuracy { get; init; }
+    /// <summary>
+    /// Test accuracy (0..1) of these weights. Selected on the test split: every epoch's. Selected on a holdout: only
+    /// the best checkpoint's, measured once when the run ends; null until then.
+    /// </summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>Best test accuracy (0..1) of the run so far, when the test split chooses.</summary>
+    public double? BestTestAccuracy { get; init; }
+
+    /// <summary>Holdout accuracy (0..1) of these weights, when the run holds out a validation split.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Best holdout accuracy (0..1) of the run so far.</summary>
+    public double? BestValidationAccuracy { get; init; }
+
+    /// <summary>The epoch of the best accuracy so far on the selection split (early stopping counts from it).</summary>
+    public int BestEpoch { get; init; }
+
+    /// <summary>Images held out of the training split to choose the best epoch; 0 without a holdout.</summary>
+    public int ValidationImages { get; init; }
+
+    /// <summary>E.g. "validation accuracy 93.10% (chose epoch 7), test accuracy 92.80%", for people.</summary>
+    public string DescribeAccuracy()
+    {
+        static string Percent(double? value) => value is { } v ? (100 * v).ToString("F2", CultureInfo.InvariantCulture) + "%" : "not measured";
+        return SelectedOn == SelectionSplits.Validation
+            ? $"validation accuracy {Percent(ValidationAccuracy)} (chose epoch {BestEpoch}), test accuracy {Percent(TestAccuracy)}"
+            : $"test accuracy {Percent(TestAccuracy)} (the test split chose epoch {BestEpoch})";
+    }
 
     public required DateTimeOffset SavedAt { get; init; }
 

@@ -8,22 +8,38 @@ namespace ResNetService.Trainer.Checkpoints;
 /// <summary>The ONNX metadata_props a checkpoint exports with: labels and preprocessing for the service, provenance for people.</summary>
 public static class CheckpointMetadata
 {
-    public static IReadOnlyDictionary<string, string> From(CheckpointInfo info) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> From(CheckpointInfo info)
     {
-        [ModelMetadataKeys.Labels] = JsonSerializer.Serialize(info.Labels),
-        [ModelMetadataKeys.ImageSize] = Invariant(info.ImageSize),
-        [ModelMetadataKeys.ResizeMode] = info.ResizeMode,
-        [ModelMetadataKeys.ResizeSize] = Invariant(PreprocessingSettings.DefaultResizeSize(info.ImageSize)),
-        [ModelMetadataKeys.Mean] = JsonSerializer.Serialize(info.Mean),
-        [ModelMetadataKeys.Std] = JsonSerializer.Serialize(info.Std),
-        [ModelMetadataKeys.ColorMode] = info.ColorMode,
-        [ModelMetadataKeys.Architecture] = info.Architecture,
-        [ModelMetadataKeys.Variant] = info.Variant,
-        [ModelMetadataKeys.Dataset] = info.Dataset,
-        [ModelMetadataKeys.TestAccuracy] = info.TestAccuracy.ToString("0.####", CultureInfo.InvariantCulture),
-        [ModelMetadataKeys.TrainingDate] = info.SavedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-        [ModelMetadataKeys.ProducerVersion] = info.ProducerVersion,
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            [ModelMetadataKeys.Labels] = JsonSerializer.Serialize(info.Labels),
+            [ModelMetadataKeys.ImageSize] = Invariant(info.ImageSize),
+            [ModelMetadataKeys.ResizeMode] = info.ResizeMode,
+            [ModelMetadataKeys.ResizeSize] = Invariant(PreprocessingSettings.DefaultResizeSize(info.ImageSize)),
+            [ModelMetadataKeys.Mean] = JsonSerializer.Serialize(info.Mean),
+            [ModelMetadataKeys.Std] = JsonSerializer.Serialize(info.Std),
+            [ModelMetadataKeys.ColorMode] = info.ColorMode,
+            [ModelMetadataKeys.Architecture] = info.Architecture,
+            [ModelMetadataKeys.Variant] = info.Variant,
+            [ModelMetadataKeys.Dataset] = info.Dataset,
+            [ModelMetadataKeys.SelectedOn] = info.SelectedOn,
+            [ModelMetadataKeys.TrainingDate] = info.SavedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            [ModelMetadataKeys.ProducerVersion] = info.ProducerVersion,
+        };
+        if (info.TestAccuracy is { } test)
+        {
+            metadata[ModelMetadataKeys.TestAccuracy] = Fraction(test);
+        }
+
+        if (info.ValidationAccuracy is { } validation)
+        {
+            metadata[ModelMetadataKeys.ValidationAccuracy] = Fraction(validation);
+        }
+
+        return metadata;
+    }
+
+    private static string Fraction(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The preprocessing the service gives this checkpoint's export: its own resolver reading the metadata the export

@@ -81,7 +81,7 @@ public sealed class ConsoleProgress : ITrainingProgress
     {
         _epochTask?.StopTask();
         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{_epochLabel}: train loss {m.TrainLoss:F4} acc {100 * m.TrainAccuracy:F2}% | test loss {m.TestLoss:F4} acc {100 * m.TestAccuracy:F2}%" +
+            $"{_epochLabel}: train loss {m.TrainLoss:F4} acc {100 * m.TrainAccuracy:F2}% | {m.Split} loss {m.SelectionLoss:F4} acc {100 * m.SelectionAccuracy:F2}%" +
             $" | lr {m.LearningRate:G3} | {m.Seconds:F1} s, {m.ImagesPerSecond:F0} img/s{(best ? " | best" : "")}"));
     }
 }

@@ -13,14 +13,14 @@ public static class OptionFactory
         return option;
     }
 
-    public static Option<int> Count(string name, int defaultValue, string description)
+    public static Option<int> Count(string name, int defaultValue, string description, int min = 1)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            if (result.GetValueOrDefault<int>() < min)
             {
-                result.AddError($"{name} must be at least 1.");
+                result.AddError($"{name} must be at least {min}.");
             }
         });
         return option;

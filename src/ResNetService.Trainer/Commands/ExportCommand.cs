@@ -38,7 +38,7 @@ public static class ExportCommand
             // The input is fixed at the trained size: users and ONNX Runtime see [batch, 3, S, S], not free height/width.
             OnnxExporter.Write(model, path, CheckpointMetadata.From(info), TrainingRun.ProducerVersion, info.ImageSize, extraOutputs);
             writer.WriteLine($"Wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): {info.Architecture} {info.Variant}, " +
-                $"{info.Labels.Count} classes, {info.ImageSize}x{info.ImageSize}, test accuracy {100 * info.TestAccuracy:F2}%.");
+                $"{info.Labels.Count} classes, {info.ImageSize}x{info.ImageSize}, {info.DescribeAccuracy()}.");
 
             var parity = ParityCheck.RunAll(model, path, info.ImageSize);
             foreach (var result in parity)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
@@ -27,6 +26,9 @@ public static class TrainCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "Text file with one class name per line, in label order." };
         var datasetName = new Option<string?>("--dataset-name") { Description = "Name recorded in checkpoints and the ONNX metadata (default: from the path)." };
         var validationSplit = Number("--validation-split", 0.2, "Share of each class held out for testing when an image folder has no train/ and test/.", 0, 1);
+        var holdout = Number("--holdout", 0, "Share of each class of the training split held out (seeded) to choose the best epoch and stop early; " +
+            "the test split is then scored once, at the end. 0: the test split chooses.", 0, 0.9);
+        var patience = Count("--patience", 0, "Stop after this many epochs without a better accuracy on the selection split (0: never).", min: 0);
         var mean = Triple("--mean", "Per-channel mean on the 0..1 scale, e.g. 0.5,0.5,0.5 (default: computed from the training split).");
         var std = Triple("--std", "Per-channel standard deviation on the 0..1 scale (default: computed from the training split).");
         var epochs = Count("--epochs", 10, "Epochs to train (with --resume: the new total).");
@@ -56,7 +58,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a ResNet; keeps last and best checkpoints, metrics.csv and training curves in the run folder.")
         {
-            data, architecture, variant, head, imageSize, resizeMode, labels, datasetName, validationSplit, mean, std,
+            data, architecture, variant, head, imageSize, resizeMode, labels, datasetName, validationSplit, holdout, patience, mean, std,
             epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
             cropPadding, flip, erasing, zeroInit, initFrom, seed, threads, output, resume,
         };
@@ -86,6 +88,8 @@ public static class TrainCommand
                     LabelsFile = parse.GetValue(labels)?.FullName,
                     DatasetName = parse.GetValue(datasetName),
                     ValidationSplit = parse.GetValue(validationSplit),
+                    Holdout = parse.GetValue(holdout),
+                    Patience = parse.GetValue(patience),
                     Mean = parse.GetValue(mean) is { Length: 3 } m ? m : null,
                     Std = parse.GetValue(std) is { Length: 3 } s ? s : null,
                     Epochs = parse.GetValue(epochs),
@@ -115,9 +119,8 @@ public static class TrainCommand
 
             var history = ConsoleProgress.Run(console, progress =>
                 new TrainingRun(parse.GetValue(output)!.FullName, progress).Run(options, resumeFrom, cancellation));
-            var best = history.Count == 0 ? 0 : history.Max(m => m.TestAccuracy);
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Best test accuracy {100 * best:F2}%. Checkpoints: {run.BestPrefix}.*, {run.LastPrefix}.*"));
+            var summary = File.Exists(Checkpoint.InfoPath(run.BestPrefix)) ? Checkpoint.ReadInfo(run.BestPrefix).DescribeAccuracy() : "no epoch completed";
+            console.WriteLine($"Best checkpoint: {summary}. Checkpoints: {run.BestPrefix}.*, {run.LastPrefix}.*");
             return Task.FromResult(0);
         });
         return command;

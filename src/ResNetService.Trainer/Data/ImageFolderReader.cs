@@ -63,28 +63,16 @@ public static class ImageFolderReader
         return files.Count > 0 ? files : throw new DataSetException($"No images ({string.Join(", ", Extensions)}) under {root}.");
     }
 
-    /// <summary>Holds out the same share of every class, chosen by a seeded shuffle.</summary>
     private static (List<(string, int)> Train, List<(string, int)> Test) Split(
         List<(string Path, int Label)> files, double validationSplit, int seed)
     {
-        var random = new Random(seed);
-        var train = new List<(string, int)>();
-        var test = new List<(string, int)>();
-        foreach (var group in files.GroupBy(f => f.Label))
-        {
-            var shuffled = group.ToArray();
-            random.Shuffle(shuffled);
-            var held = (int)Math.Round(shuffled.Length * validationSplit);
-            test.AddRange(shuffled.Take(held));
-            train.AddRange(shuffled.Skip(held));
-        }
-
-        if (train.Count == 0 || test.Count == 0)
+        var (kept, held) = StratifiedSplit.Indices(files.Select(f => f.Label).ToArray(), validationSplit, seed);
+        if (kept.Count == 0 || held.Count == 0)
         {
             throw new DataSetException($"A validation split of {validationSplit} of {files.Count} images leaves an empty split.");
         }
 
-        return (train, test);
+        return (kept.Select(i => files[i]).ToList(), held.Select(i => files[i]).ToList());
     }
 
     private static ImageSet Load(List<(string Path, int Label)> files, int imageSize, string resizeMode)

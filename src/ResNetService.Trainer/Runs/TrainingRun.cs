@@ -10,9 +10,10 @@ using static TorchSharp.torch;
 namespace ResNetService.Trainer.Runs;
 
 /// <summary>
-/// One training run in a run folder: loads the data, trains epoch by epoch, tests after each, and keeps
-/// <c>last</c> and <c>best</c> checkpoints, metrics.csv and the training curves there. With resume it continues
-/// from <c>last</c> (weights, optimizer state, epoch, schedule position, best accuracy).
+/// One training run in a run folder: loads the data, trains epoch by epoch, scores each epoch on the selection split
+/// (a holdout of the training images, or the test split without one), and keeps <c>last</c> and <c>best</c>
+/// checkpoints, metrics.csv and the training curves there. With a holdout, the best checkpoint is tested once at the
+/// end. With resume it continues from <c>last</c> (weights, optimizer state, epoch, schedule position, best accuracy).
 /// </summary>
 public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
 {
@@ -49,9 +50,16 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             throw new DataSetException($"The data's classes ({string.Join(", ", data.Classes)}) differ from the checkpoint's.");
         }
 
+        var (train, validation) = HoldOut(data.Train, options);
+        if (validation is not null)
+        {
+            progress.Message(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The best epoch is chosen on {validation.Count} images held out of the training split ({100 * options.Holdout:0.#}% of each class, seed {options.Seed}); the test split is scored once, at the end."));
+        }
+
         var stats = resumeFrom is not null
             ? new ChannelStatistics(resumeFrom.Mean, resumeFrom.Std)
-            : options.Mean is not null && options.Std is not null ? new ChannelStatistics(options.Mean, options.Std) : ChannelStatistics.Compute(data.Train);
+            : options.Mean is not null && options.Std is not null ? new ChannelStatistics(options.Mean, options.Std) : ChannelStatistics.Compute(train);
 
         random.manual_seed(options.Seed);
         using var model = Checkpoint.CreateModel(
@@ -68,30 +76,42 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             progress.Message($"Starting from the weights of {options.InitialWeights}." + (note is null ? "" : $" {note}"));
         }
 
-        using var train = new BatchTensors(data.Train);
-        using var test = new BatchTensors(data.Test);
+        using var trainBatches = new BatchTensors(train);
+        using var selectionBatches = new BatchTensors(validation ?? data.Test);
         using var normalizer = new Normalizer(stats.Mean, stats.Std);
-        var stepsPerEpoch = StepsPerEpoch(data.Train.Count, options.BatchSize);
+        var split = validation is null ? SelectionSplits.Test : SelectionSplits.Validation;
+        var stepsPerEpoch = StepsPerEpoch(train.Count, options.BatchSize);
         var schedule = new LearningRateSchedule(options.Schedule, options.LearningRate, (long)stepsPerEpoch * options.Epochs);
 
         var metricsPath = Path.Combine(runFolder, MetricsCsv.FileName);
         var history = resumeFrom is null ? [] : MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= resumeFrom.Epoch).ToList();
         var step = resumeFrom?.Step ?? 0;
-        var best = resumeFrom?.BestTestAccuracy ?? -1;
-        for (var epoch = (resumeFrom?.Epoch ?? 0) + 1; epoch <= options.Epochs && !cancellation.IsCancellationRequested; epoch++)
+        var best = (split == SelectionSplits.Validation ? resumeFrom?.BestValidationAccuracy : resumeFrom?.BestTestAccuracy) ?? -1;
+        var bestEpoch = resumeFrom?.BestEpoch ?? 0;
+        var epoch = (resumeFrom?.Epoch ?? 0) + 1;
+        for (; epoch <= options.Epochs && !cancellation.IsCancellationRequested; epoch++)
         {
+            if (options.Patience > 0 && epoch - 1 - bestEpoch >= options.Patience)
+            {
+                progress.Message($"Stopping early: no better {split} accuracy in the {options.Patience} epochs since epoch {bestEpoch}.");
+                break;
+            }
+
             progress.EpochStarted(epoch, options.Epochs, stepsPerEpoch);
             var clock = Stopwatch.StartNew();
-            var (trainLoss, trainAccuracy, lastRate) = TrainEpoch(model, optimizer, train, normalizer, schedule, options, epoch, ref step);
+            var (trainLoss, trainAccuracy, lastRate) = TrainEpoch(model, optimizer, trainBatches, normalizer, schedule, options, epoch, ref step);
             var seconds = clock.Elapsed.TotalSeconds;
-            var (predictions, testLoss) = Predictor.Predict(model, test, normalizer, options.BatchSize);
-            var testAccuracy = (double)predictions.Where((p, i) => p == data.Test.Labels[i]).Count() / data.Test.Count;
+            var (accuracy, loss) = Score(model, selectionBatches, normalizer, options.BatchSize);
 
-            var metrics = new EpochMetrics(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, lastRate, seconds, data.Train.Count / seconds);
+            var metrics = new EpochMetrics(epoch, trainLoss, trainAccuracy, loss, accuracy, lastRate, seconds, train.Count / seconds, split);
             history.Add(metrics);
-            var isBest = testAccuracy > best;
-            best = Math.Max(best, testAccuracy);
-            var info = Describe(options, data, stats, epoch, step, testAccuracy, best);
+            var isBest = accuracy > best;
+            if (isBest)
+            {
+                (best, bestEpoch) = (accuracy, epoch);
+            }
+
+            var info = Describe(options, data, stats, epoch, step, split, accuracy, best, bestEpoch, validation?.Count ?? 0);
             Checkpoint.Save(LastPrefix, model, info, optimizer);
             if (isBest)
             {
@@ -103,7 +123,55 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             progress.EpochCompleted(metrics, isBest);
         }
 
+        if (validation is not null && !cancellation.IsCancellationRequested && File.Exists(Checkpoint.InfoPath(BestPrefix)))
+        {
+            TestBest(model, data.Test, normalizer, options.BatchSize);
+        }
+
         return history;
+    }
+
+    /// <summary>
+    /// The held-out run's only look at the test split: the best checkpoint's accuracy, written into its info so the
+    /// export carries it.
+    /// </summary>
+    private void TestBest(ResNet model, ImageSet test, Normalizer normalizer, int batchSize)
+    {
+        var info = Checkpoint.ReadInfo(BestPrefix);
+        model.load(Checkpoint.WeightsPath(BestPrefix));
+        using var batches = new BatchTensors(test);
+        var (accuracy, _) = Score(model, batches, normalizer, batchSize);
+        Checkpoint.SaveInfo(BestPrefix, info with { TestAccuracy = accuracy });
+        progress.Message(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Test accuracy of epoch {info.Epoch}, the best on the validation split ({100 * info.ValidationAccuracy:F2}%): {100 * accuracy:F2}% on {test.Count} images."));
+    }
+
+    /// <summary>Splits the holdout off the training images, or keeps them whole when the run has none.</summary>
+    public static (ImageSet Train, ImageSet? Validation) HoldOut(ImageSet train, TrainingOptions options)
+    {
+        if (options.Holdout <= 0)
+        {
+            return (train, null);
+        }
+
+        if (options.Holdout >= 1)
+        {
+            throw new DataSetException($"--holdout must be below 1 (got {options.Holdout}).");
+        }
+
+        var (kept, held) = StratifiedSplit.Indices(train.Labels, options.Holdout, options.Seed);
+        if (kept.Count == 0 || held.Count == 0)
+        {
+            throw new DataSetException($"A holdout of {options.Holdout} of {train.Count} training images leaves an empty split.");
+        }
+
+        return (train.Subset(kept), train.Subset(held));
+    }
+
+    private static (double Accuracy, double Loss) Score(ResNet model, BatchTensors data, Normalizer normalizer, int batchSize)
+    {
+        var (predictions, loss) = Predictor.Predict(model, data, normalizer, batchSize);
+        return ((double)predictions.Where((p, i) => p == data.Labels[i]).Count() / data.Count, loss);
     }
 
     public static int StepsPerEpoch(int images, int batchSize) =>
@@ -153,7 +221,8 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
     }
 
     private static CheckpointInfo Describe(
-        TrainingOptions options, TrainingData data, ChannelStatistics stats, int epoch, long step, double accuracy, double best) => new()
+        TrainingOptions options, TrainingData data, ChannelStatistics stats, int epoch, long step,
+        string split, double accuracy, double best, int bestEpoch, int validationImages) => new()
         {
             Architecture = options.Architecture,
             Variant = options.Variant,
@@ -167,8 +236,13 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             Dataset = data.Name,
             Epoch = epoch,
             Step = step,
-            TestAccuracy = accuracy,
-            BestTestAccuracy = best,
+            SelectedOn = split,
+            TestAccuracy = split == SelectionSplits.Test ? accuracy : null,
+            BestTestAccuracy = split == SelectionSplits.Test ? best : null,
+            ValidationAccuracy = split == SelectionSplits.Validation ? accuracy : null,
+            BestValidationAccuracy = split == SelectionSplits.Validation ? best : null,
+            BestEpoch = bestEpoch,
+            ValidationImages = validationImages,
             SavedAt = DateTimeOffset.UtcNow,
             ProducerVersion = ProducerVersion,
             Options = options,

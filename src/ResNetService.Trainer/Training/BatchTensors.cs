@@ -15,6 +15,7 @@ public sealed class BatchTensors : IDisposable
     public BatchTensors(ImageSet set)
     {
         Count = set.Count;
+        Labels = set.Labels;
         ImageSize = set.ImageSize;
         _images = tensor(set.Pixels, [set.Count, 3, set.ImageSize, set.ImageSize]);
         _labels = tensor(set.Labels.Select(l => (long)l).ToArray(), [set.Count]);
@@ -23,6 +24,9 @@ public sealed class BatchTensors : IDisposable
     public int Count { get; }
 
     public int ImageSize { get; }
+
+    /// <summary>The class of every image, in order (to score predictions).</summary>
+    public IReadOnlyList<int> Labels { get; }
 
     /// <summary>The images at <paramref name="indices"/> as float 0..1 [B, 3, S, S], and their labels.</summary>
     public (Tensor Images, Tensor Labels) Batch(ReadOnlySpan<long> indices)

@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace ResNetService.Trainer.Training;
 
-/// <summary>Draws loss and accuracy per epoch (train and test) side by side into one PNG.</summary>
+/// <summary>Draws loss and accuracy per epoch (train, and validation or test) side by side into one PNG.</summary>
 public static class TrainingCurves
 {
     public const string FileName = "training-curves.png";
@@ -12,15 +12,16 @@ public static class TrainingCurves
     {
         PlotFonts.Register();
         double[] epochs = history.Select(m => (double)m.Epoch).ToArray();
+        var split = history.Count > 0 ? history[0].Split : SelectionSplits.Test;
 
         var loss = new ScottPlot.Plot();
         loss.Add.Scatter(epochs, history.Select(m => m.TrainLoss).ToArray()).LegendText = "train";
-        loss.Add.Scatter(epochs, history.Select(m => m.TestLoss).ToArray()).LegendText = "test";
+        loss.Add.Scatter(epochs, history.Select(m => m.SelectionLoss).ToArray()).LegendText = split;
         Label(loss, $"{title}: loss", "cross-entropy");
 
         var accuracy = new ScottPlot.Plot();
         accuracy.Add.Scatter(epochs, history.Select(m => 100 * m.TrainAccuracy).ToArray()).LegendText = "train";
-        accuracy.Add.Scatter(epochs, history.Select(m => 100 * m.TestAccuracy).ToArray()).LegendText = "test";
+        accuracy.Add.Scatter(epochs, history.Select(m => 100 * m.SelectionAccuracy).ToArray()).LegendText = split;
         Label(accuracy, $"{title}: accuracy", "accuracy (%)");
 
         var multiplot = new ScottPlot.Multiplot();

@@ -27,6 +27,15 @@ public sealed record TrainingOptions
 
     public double ValidationSplit { get; init; } = 0.2;
 
+    /// <summary>
+    /// Share of each class of the training split held out (seeded by <see cref="Seed"/>) to choose the best epoch and
+    /// to stop early, so the test split is scored once, at the end. 0: none, and the test split chooses, as before.
+    /// </summary>
+    public double Holdout { get; init; }
+
+    /// <summary>Stop after this many epochs without a better selection accuracy; 0 trains every epoch.</summary>
+    public int Patience { get; init; }
+
     /// <summary>Per-channel mean and std on the 0..1 scale; computed from the training split when null.</summary>
     public float[]? Mean { get; init; }
 

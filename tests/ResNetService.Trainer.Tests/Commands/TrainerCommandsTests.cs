@@ -35,7 +35,7 @@ public sealed class TrainerCommandsTests
         Assert.Equal(0, fromOnnx.ExitCode);
         Assert.Equal(Accuracy(fromCheckpoint.Output), Accuracy(fromOnnx.Output));
         // libtorch's cross-entropy on the checkpoint, the evaluator's own on ONNX Runtime's logits, and training's record.
-        var recorded = MetricsCsv.Read(folder["run/" + MetricsCsv.FileName]).Single().TestLoss;
+        var recorded = MetricsCsv.Read(folder["run/" + MetricsCsv.FileName]).Single().SelectionLoss;
         Assert.Equal(recorded, EvaluationOutput.TestLoss(fromCheckpoint.Output), 3);
         Assert.Equal(recorded, EvaluationOutput.TestLoss(fromOnnx.Output), 3);
         Assert.True(File.Exists(folder["run/confusion-matrix.png"]));

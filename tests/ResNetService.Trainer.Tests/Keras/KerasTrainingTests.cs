@@ -51,7 +51,7 @@ public sealed class KerasTrainingTests
         Assert.True(fromOnnx.ExitCode == 0, string.Join(" ", fromOnnx.ErrorLines));
         Assert.Equal(EvaluationOutput.Accuracy(fromCheckpoint.Output), EvaluationOutput.Accuracy(fromOnnx.Output));
         var lastEpoch = MetricsCsv.Read(folder["run/" + MetricsCsv.FileName])[^1];
-        Assert.Equal(lastEpoch.TestLoss, EvaluationOutput.TestLoss(fromCheckpoint.Output), 3);
-        Assert.Equal(lastEpoch.TestLoss, EvaluationOutput.TestLoss(fromOnnx.Output), 3);
+        Assert.Equal(lastEpoch.SelectionLoss, EvaluationOutput.TestLoss(fromCheckpoint.Output), 3);
+        Assert.Equal(lastEpoch.SelectionLoss, EvaluationOutput.TestLoss(fromOnnx.Output), 3);
     }
 }

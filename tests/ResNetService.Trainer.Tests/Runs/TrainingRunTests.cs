@@ -49,7 +49,7 @@ public sealed class TrainingRunTests
 
         var rows = MetricsCsv.Read(Path.Combine(folder["run"], MetricsCsv.FileName));
         Assert.Equal([1, 2, 3], rows.Select(r => r.Epoch));
-        Assert.Equal(history[^1].TestAccuracy, rows[^1].TestAccuracy, 5);
+        Assert.Equal(history[^1].SelectionAccuracy, rows[^1].SelectionAccuracy, 5);
     }
 
     [Fact]
@@ -69,7 +69,65 @@ public sealed class TrainingRunTests
 
         Assert.Equal("resnet18", info.Architecture);
         Assert.Equal(["0", "1", "2", "3"], info.Labels);
-        Assert.Equal(info.TestAccuracy, (double)predictions.Where((p, i) => p == data.Test.Labels[i]).Count() / data.Test.Count, 6);
+        Assert.Equal(info.TestAccuracy!.Value, (double)predictions.Where((p, i) => p == data.Test.Labels[i]).Count() / data.Test.Count, 6);
+    }
+
+    [Fact]
+    public void A_holdout_chooses_the_best_epoch_and_the_test_split_is_scored_once_for_it()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["bright"], trainCount: 32, testCount: 8, classes: 4);
+        var options = Options(folder["bright"], epochs: 2) with { Holdout = 0.25 };
+
+        var history = new TrainingRun(folder["run"], new SilentProgress()).Run(options);
+
+        Assert.All(history, m => Assert.Equal(SelectionSplits.Validation, m.Split));
+        Assert.StartsWith("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,",
+            File.ReadLines(Path.Combine(folder["run"], MetricsCsv.FileName)).First());
+        var best = Checkpoint.ReadInfo(Path.Combine(folder["run"], Checkpoint.Best));
+        Assert.Equal(SelectionSplits.Validation, best.SelectedOn);
+        Assert.Equal(8, best.ValidationImages);
+        Assert.Equal(history.Max(m => m.SelectionAccuracy), best.ValidationAccuracy);
+        Assert.Equal(history.First(m => m.SelectionAccuracy == best.ValidationAccuracy).Epoch, best.BestEpoch);
+        Assert.Null(best.BestTestAccuracy);
+        // Only the best checkpoint is tested, once: its test accuracy is that of its weights on the test split ...
+        var data = ResNetService.Trainer.Data.DataSource.Load("idx:" + folder["bright"], new(best.ImageSize));
+        Assert.Equal(Accuracy(Path.Combine(folder["run"], Checkpoint.Best), data.Test), best.TestAccuracy!.Value, 6);
+        // ... and its validation accuracy is that of the same weights on the held-out training images.
+        var (_, validation) = TrainingRun.HoldOut(data.Train, options);
+        Assert.Equal(Accuracy(Path.Combine(folder["run"], Checkpoint.Best), validation!), best.ValidationAccuracy!.Value, 6);
+        Assert.Null(Checkpoint.ReadInfo(Path.Combine(folder["run"], Checkpoint.Last)).TestAccuracy);
+    }
+
+    [Fact]
+    public void Patience_stops_the_run_once_the_selection_accuracy_has_not_improved_for_that_many_epochs()
+    {
+        using var folder = new TempFolder();
+        IdxWriter.WriteDataSet(folder["bright"], trainCount: 32, testCount: 8, classes: 4);
+        // A rate this small leaves the weights as they are, so later epochs cannot beat the first.
+        var options = Options(folder["bright"], epochs: 6) with
+        {
+            Holdout = 0.25,
+            Patience = 2,
+            LearningRate = 1e-12,
+            Schedule = LearningRateSchedule.Constant,
+        };
+
+        var history = new TrainingRun(folder["run"], new SilentProgress()).Run(options);
+
+        var bestEpoch = history.First(m => m.SelectionAccuracy == history.Max(h => h.SelectionAccuracy)).Epoch;
+        Assert.Equal(Math.Min(6, bestEpoch + 2), history.Count);
+        Assert.True(history.Count < 6, $"the run should stop early; it trained {history.Count} epochs");
+    }
+
+    private static double Accuracy(string prefix, ResNetService.Trainer.Data.ImageSet images)
+    {
+        var info = Checkpoint.ReadInfo(prefix);
+        using var model = Checkpoint.LoadModel(prefix, info);
+        using var batches = new BatchTensors(images);
+        using var normalizer = new Normalizer(info.Mean, info.Std);
+        var (predictions, _) = Predictor.Predict(model, batches, normalizer, batchSize: 5);
+        return (double)predictions.Where((p, i) => p == images.Labels[i]).Count() / images.Count;
     }
 
     [Fact]
@@ -86,7 +144,7 @@ public sealed class TrainingRunTests
 
         Assert.Equal([1, 2], resumed.Select(m => m.Epoch));
         Assert.Equal(whole[1].TrainLoss, resumed[1].TrainLoss, 4);
-        Assert.Equal(whole[1].TestLoss, resumed[1].TestLoss, 4);
+        Assert.Equal(whole[1].SelectionLoss, resumed[1].SelectionLoss, 4);
         var saved = Checkpoint.ReadInfo(interrupted.LastPrefix);
         Assert.Equal(2, saved.Epoch);
         Assert.Equal(2 * TrainingRun.StepsPerEpoch(16, 8), saved.Step);

@@ -45,8 +45,14 @@ public static class TrainCommand
         var zeroInit = new Option<bool>("--zero-init-residual") { Description = "Start each block's last batch norm at zero, so every residual block starts as the identity." };
         var initFrom = new Option<FileInfo?>("--init-from")
         {
-            Description = "Start from the weights of this ONNX file (an earlier export, or a ResNet with torchvision's names) instead of random ones.",
+            Description = "Start from the weights of this file instead of random ones: an earlier export, or any ResNet with torchvision's " +
+                "names as ONNX, a PyTorch state_dict (torch.save) or safetensors. A classifier for another class count starts afresh.",
         };
+        var freeze = new Option<string?>("--freeze")
+        {
+            Description = $"Freeze the network up to and including {FineTuning.Stem} or a stage (layer1..layer4): those weights stay as loaded and their batch norms in inference mode.",
+        };
+        var backboneScale = Number("--backbone-lr-scale", 1, "Learning rate of every layer but the classifier, as a share of --lr (e.g. 0.1 for pretrained layers under a new head).", 0, 1);
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the split.", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder: checkpoints, metrics.csv, training-curves.png.", Required = true };
         var threads = new Option<int>("--threads")
@@ -60,7 +66,7 @@ public static class TrainCommand
         {
             data, architecture, variant, head, imageSize, resizeMode, labels, datasetName, validationSplit, holdout, patience, mean, std,
             epochs, batchSize, optimizer, learningRate, weightDecay, momentum, nesterov, schedule,
-            cropPadding, flip, erasing, zeroInit, initFrom, seed, threads, output, resume,
+            cropPadding, flip, erasing, zeroInit, initFrom, freeze, backboneScale, seed, threads, output, resume,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -104,6 +110,8 @@ public static class TrainCommand
                     Seed = parse.GetValue(seed),
                     ZeroInitResidual = parse.GetValue(zeroInit),
                     InitialWeights = parse.GetValue(initFrom)?.FullName,
+                    Freeze = parse.GetValue(freeze),
+                    BackboneLearningRateScale = parse.GetValue(backboneScale),
                 };
                 if (options.Mean is null != options.Std is null)
                 {

@@ -64,16 +64,22 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
         random.manual_seed(options.Seed);
         using var model = Checkpoint.CreateModel(
             options.Architecture, options.Variant, data.Classes.Count, options.ZeroInitResidual, options.Head, data.ImageSize);
-        using var optimizer = OptimizerFactory.Create(model.parameters(), options);
+        if (resumeFrom is null && options.InitialWeights is not null)
+        {
+            progress.Message(InitialWeights.Load(model, options.InitialWeights));
+        }
+
+        var layers = FineTuning.Apply(model, options.Freeze);
+        if (options.Freeze is not null)
+        {
+            progress.Message($"Frozen up to {options.Freeze}: {layers.FrozenParameters.Sum(p => p.numel()):N0} parameters; training {layers.Backbone.Concat(layers.Head).Sum(p => p.numel()):N0}.");
+        }
+
+        using var optimizer = OptimizerFactory.Create(layers, options);
         if (resumeFrom is not null)
         {
             model.load(Checkpoint.WeightsPath(LastPrefix));
             optimizer.load_state_dict(Checkpoint.OptimizerPath(LastPrefix));
-        }
-        else if (options.InitialWeights is not null)
-        {
-            var note = InitialWeights.Load(model, options.InitialWeights);
-            progress.Message($"Starting from the weights of {options.InitialWeights}." + (note is null ? "" : $" {note}"));
         }
 
         using var trainBatches = new BatchTensors(train);
@@ -99,7 +105,7 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
 
             progress.EpochStarted(epoch, options.Epochs, stepsPerEpoch);
             var clock = Stopwatch.StartNew();
-            var (trainLoss, trainAccuracy, lastRate) = TrainEpoch(model, optimizer, trainBatches, normalizer, schedule, options, epoch, ref step);
+            var (trainLoss, trainAccuracy, lastRate) = TrainEpoch(model, layers, optimizer, trainBatches, normalizer, schedule, options, epoch, ref step);
             var seconds = clock.Elapsed.TotalSeconds;
             var (accuracy, loss) = Score(model, selectionBatches, normalizer, options.BatchSize);
 
@@ -178,10 +184,10 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
         images / batchSize + (images % batchSize >= 2 ? 1 : 0);
 
     private (double Loss, double Accuracy, double LastRate) TrainEpoch(
-        ResNet model, OptimizerHelper optimizer, BatchTensors data, Normalizer normalizer,
+        ResNet model, FineTuning layers, OptimizerHelper optimizer, BatchTensors data, Normalizer normalizer,
         LearningRateSchedule schedule, TrainingOptions options, int epoch, ref long step)
     {
-        model.train();
+        layers.Train(model);
         // Seeded per epoch, so a resumed run (in any process) shuffles and augments exactly as an uninterrupted one
         // would. Not HashCode.Combine: it is randomised per process.
         var random = new Random(unchecked(options.Seed * 1_000_003 + epoch));
@@ -203,7 +209,7 @@ public sealed class TrainingRun(string runFolder, ITrainingProgress progress)
             Augmenter.Erase(inputs, plan);
 
             rate = schedule.At(step);
-            OptimizerFactory.SetLearningRate(optimizer, rate);
+            OptimizerFactory.SetLearningRate(optimizer, rate, options.BackboneLearningRateScale);
             optimizer.zero_grad();
             var logits = model.call(inputs);
             var loss = nn.functional.cross_entropy(logits, labels);

@@ -64,6 +64,15 @@ public sealed record TrainingOptions
     /// <summary>An ONNX file whose weights the network starts from instead of random ones (a resumed run ignores it).</summary>
     public string? InitialWeights { get; init; }
 
+    /// <summary>
+    /// Freeze the network up to and including this module: <c>stem</c> or a stage (<c>layer1</c>..<c>layer4</c>);
+    /// null trains everything.
+    /// </summary>
+    public string? Freeze { get; init; }
+
+    /// <summary>The backbone's (every layer but the classifier) learning rate as a share of the schedule's, e.g. 0.1 for pretrained layers.</summary>
+    public double BackboneLearningRateScale { get; init; } = 1;
+
     /// <summary>Start each residual block's last batch norm at zero, so every block starts as the identity.</summary>
     public bool ZeroInitResidual { get; init; }
 }

@@ -20,9 +20,10 @@ public sealed class InitialWeightsTests
         using var fresh = TrainedLikeModels.Create(ResNet18With10, 32, seed: 2);
         var path = Export(trained, folder["model.onnx"]);
 
-        var note = InitialWeights.Load(fresh, path);
+        var summary = InitialWeights.Load(fresh, path);
 
-        Assert.Null(note);
+        var floats = fresh.state_dict().Count(entry => entry.Value.is_floating_point());
+        Assert.Equal($"Initial weights: loaded {floats} of {floats} tensors from {path}.", summary);
         using var input = randn(2, 3, 32, 32);
         using var noGrad = no_grad();
         using var expected = trained.call(input);
@@ -39,10 +40,9 @@ public sealed class InitialWeightsTests
         using var fresh = TrainedLikeModels.Create(ResNet18With10 with { NumClasses = 4 }, 32, seed: 2);
         var freshClassifier = StateDict.ToNamedTensors(fresh)["fc.weight"].Data;
 
-        var note = InitialWeights.Load(fresh, Export(trained, folder["model.onnx"]));
+        var summary = InitialWeights.Load(fresh, Export(trained, folder["model.onnx"]));
 
-        Assert.NotNull(note);
-        Assert.Contains("fc.weight", note);
+        Assert.Contains("fc.weight, fc.bias start afresh: the file's classifier has 10 classes, the network 4", summary);
         var loaded = StateDict.ToNamedTensors(fresh);
         Assert.Equal(freshClassifier, loaded["fc.weight"].Data);
         Assert.Equal(StateDict.ToNamedTensors(trained)["layer4.1.conv2.weight"].Data, loaded["layer4.1.conv2.weight"].Data);
@@ -59,6 +59,19 @@ public sealed class InitialWeightsTests
 
         Assert.Contains("layer1.2.", error.Message);
         Assert.Contains("resnet34", error.Message);
+    }
+
+    [Fact]
+    public void A_deeper_network_is_refused_although_it_holds_every_tensor_the_shallower_one_needs()
+    {
+        using var folder = new TempFolder();
+        using var resnet34 = TrainedLikeModels.Create(ResNet18With10 with { Architecture = ResNetArchitecture.ResNet34 }, 32);
+        using var resnet18 = new ResNet(ResNet18With10);
+
+        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(resnet18, Export(resnet34, folder["model.onnx"])));
+
+        Assert.Contains("holds tensors a resnet18 lacks (layer1.2.", error.Message);
+        Assert.Contains("another architecture", error.Message);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class PyTorchCheckpoint
     private const long SpareElements = 1 << 20;
 
     /// <summary>Far above a real state_dict's pickle (ResNet-152's is about 100 KB); a bound for hostile files.</summary>
-    private const long LargestPickle = 256L << 20;
+    private const long LargestPickle = 64L << 20;
 
     /// <summary>Keys under which training checkpoints commonly keep the model's state_dict, in the order tried.</summary>
     private static readonly string[] NestedStateDictKeys = ["state_dict", "model"];
@@ -210,16 +210,31 @@ public static class PyTorchCheckpoint
         return storages;
     }
 
-    /// <summary>The first <paramref name="count"/> bytes of an entry, failing if it holds fewer than it claimed.</summary>
+    /// <summary>
+    /// The first <paramref name="count"/> bytes of an entry, failing if it holds fewer. The buffer grows with the bytes
+    /// that actually arrive, so a size the zip directory merely claims never allocates memory by itself.
+    /// </summary>
     private static byte[] ReadEntry(ZipArchiveEntry entry, long count)
     {
-        var bytes = new byte[count];
+        const int firstBuffer = 1 << 20;
+        var bytes = new byte[Math.Min(count, firstBuffer)];
+        var done = 0;
         using var stream = entry.Open();
-        if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
+        while (true)
         {
-            throw new WeightFileProblem($"has an entry {WeightFileProblem.Quote(entry.FullName)} that ends early (truncated)");
-        }
+            var read = stream.ReadAtLeast(bytes.AsSpan(done), bytes.Length - done, throwOnEndOfStream: false);
+            done += read;
+            if (done < bytes.Length)
+            {
+                throw new WeightFileProblem($"has an entry {WeightFileProblem.Quote(entry.FullName)} that ends after {done} of its {count} bytes (truncated)");
+            }
 
-        return bytes;
+            if (done == count)
+            {
+                return bytes;
+            }
+
+            Array.Resize(ref bytes, (int)Math.Min(count, 2L * bytes.Length));
+        }
     }
 }

@@ -61,9 +61,30 @@ internal static class StoredTypes
             return;
         }
 
-        for (var i = 0; i < destination.Length; i++)
+        switch (type)
         {
-            destination[i] = type.Read(bytes, i);
+            // The other common types get their own loops, which run several times faster than Read's switch per element.
+            case StoredType.Float16:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.Slice(2 * i, 2));
+                }
+
+                break;
+            case StoredType.BFloat16:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(2 * i, 2)) << 16);
+                }
+
+                break;
+            default:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = type.Read(bytes, i);
+                }
+
+                break;
         }
     }
 }

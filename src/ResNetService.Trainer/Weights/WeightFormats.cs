@@ -18,18 +18,28 @@ public static class WeightFormats
     /// PyTorch for a zip archive or the legacy torch pickle (its reader explains what to do with that one), Safetensors
     /// for an 8-byte header length followed by a JSON object within the file, else Onnx (whose reader judges the rest).
     /// </summary>
+    /// <exception cref="InvalidDataException">The file cannot be read; the message starts with its path.</exception>
     public static WeightFormat Detect(string path)
     {
-        using var file = File.OpenRead(path);
         Span<byte> start = stackalloc byte[LegacyTorchMagic.Length];
-        var length = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
-        start = start[..length];
+        long fileLength;
+        try
+        {
+            using var file = File.OpenRead(path);
+            start = start[..file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)];
+            fileLength = file.Length;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path} cannot be read: {error.Message}", error);
+        }
+
         if (start.StartsWith(ZipMagic) || start.StartsWith(LegacyTorchMagic))
         {
             return WeightFormat.PyTorch;
         }
 
-        return LooksLikeSafetensors(start, file.Length) ? WeightFormat.Safetensors : WeightFormat.Onnx;
+        return LooksLikeSafetensors(start, fileLength) ? WeightFormat.Safetensors : WeightFormat.Onnx;
     }
 
     private static bool LooksLikeSafetensors(ReadOnlySpan<byte> start, long fileLength) =>

@@ -26,7 +26,7 @@ public static class InitialWeights
             throw new FileNotFoundException($"Initial weights {path} do not exist.", path);
         }
 
-        var (file, prefix) = StripWrapperPrefix(OnnxWeights.Read(path));
+        var (file, prefix) = StripWrapperPrefix(WeightFile.Read(path));
         var architecture = model.Config.Architecture.Name;
         var classifier = model.Network.Head.OfType<Topology.Linear>().Single().Name + ".";
         var targets = model.state_dict().Where(entry => entry.Value.is_floating_point()).ToList();

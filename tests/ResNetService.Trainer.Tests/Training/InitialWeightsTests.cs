@@ -74,6 +74,53 @@ public sealed class InitialWeightsTests
         Assert.Contains("another architecture", error.Message);
     }
 
+    [Theory]
+    [InlineData("pytorch", "module.")]
+    [InlineData("safetensors", "model.")]
+    [InlineData("safetensors", "")]
+    public void A_state_dict_with_torchvision_names_loads_from_pytorch_and_safetensors_files(string format, string prefix)
+    {
+        using var folder = new TempFolder();
+        using var trained = TrainedLikeModels.Create(ResNet18With10, 32, seed: 1);
+        using var fresh = TrainedLikeModels.Create(ResNet18With10, 32, seed: 2);
+        // As torch.save writes a state_dict: batch counters (int64) included, under a wrapper's prefix.
+        var tensors = trained.state_dict().Select(entry => (Name: prefix + entry.Key, Shape: entry.Value.shape, Values: Floats(entry.Value))).ToArray();
+        var path = folder["weights.bin"];
+        if (format == "pytorch")
+        {
+            TorchZipWriter.WriteStateDict(path, tensors);
+        }
+        else
+        {
+            SafetensorsWriter.Write(path, [.. tensors.Select(t => new SafetensorsTensor(t.Name, "F32", t.Shape, LittleEndian.Float32(t.Values)))]);
+        }
+
+        var summary = InitialWeights.Load(fresh, path);
+
+        var floats = fresh.state_dict().Count(entry => entry.Value.is_floating_point());
+        Assert.Equal($"Initial weights: loaded {floats} of {floats} tensors from {path}{(prefix == "" ? "" : $" (names without their '{prefix}' prefix)")}.", summary);
+        using var input = randn(2, 3, 32, 32);
+        using var noGrad = no_grad();
+        using var expected = trained.call(input);
+        using var actual = fresh.call(input);
+        Assert.Equal(0, (expected - actual).abs().max().item<float>(), 5);
+    }
+
+    [Fact]
+    public void A_wrong_shape_outside_the_classifier_is_another_architecture()
+    {
+        using var folder = new TempFolder();
+        using var wide = new ResNet(ResNet18With10);
+        var tensors = wide.state_dict().Where(e => e.Value.is_floating_point())
+            .Select(e => (Name: e.Key, Shape: e.Key == "conv1.weight" ? new long[] { 64, 3, 3, 3 } : e.Value.shape, Values: e.Key == "conv1.weight" ? new float[64 * 27] : Floats(e.Value)))
+            .ToArray();
+        TorchZipWriter.WriteStateDict(folder["narrow.pth"], tensors);
+
+        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(wide, folder["narrow.pth"]));
+
+        Assert.Equal($"{folder["narrow.pth"]}: 'conv1.weight' is [64, 3, 3, 3], a resnet18 here needs [64, 3, 7, 7]: it is another architecture.", error.Message);
+    }
+
     [Fact]
     public void A_missing_or_corrupt_file_is_a_clear_error()
     {
@@ -85,6 +132,12 @@ public sealed class InitialWeightsTests
         Assert.Contains("do not exist", Assert.Throws<FileNotFoundException>(() => InitialWeights.Load(model, folder["absent.onnx"])).Message);
         Assert.Contains("not an ONNX model", Assert.Throws<InvalidDataException>(() => InitialWeights.Load(model, folder["garbage.onnx"])).Message);
         Assert.Contains("not an ONNX model", Assert.Throws<InvalidDataException>(() => InitialWeights.Load(model, folder["empty.onnx"])).Message);
+    }
+
+    private static float[] Floats(Tensor tensor)
+    {
+        using var values = tensor.detach().to_type(ScalarType.Float32).contiguous();
+        return values.data<float>().ToArray();
     }
 
     private static string Export(ResNet model, string path)

@@ -44,6 +44,8 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         [Keys.Architecture] = "resnet18",
         [Keys.Dataset] = "shapes",
         [Keys.TestAccuracy] = "0.875",
+        [Keys.SelectedOn] = "validation",
+        [Keys.ValidationAccuracy] = "0.9",
     };
 
     [Fact]
@@ -62,6 +64,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         Assert.Equal(ColorModes.Grayscale, info.Preprocessing.ColorMode);
         Assert.Equal("meta3", info.Labels[3]);
         Assert.Equal(("resnet18", "shapes", 0.875), (info.Architecture, info.Dataset, info.TestAccuracy));
+        Assert.Equal(("validation", 0.9), (info.SelectedOn, info.ValidationAccuracy));
         Assert.All(new[] { Keys.ImageSize, Keys.ResizeMode, Keys.Mean, Keys.Std, Keys.ColorMode, Keys.Labels },
             key => Assert.Equal(SettingSource.Metadata, info.SettingSources[key]));
     }

@@ -16,6 +16,9 @@ public sealed record ModelInfo
     public string? Variant { get; init; }
     public string? Dataset { get; init; }
     public double? TestAccuracy { get; init; }
+    /// <summary>The split that chose the trained epoch (<c>validation</c> or <c>test</c>), when the file says.</summary>
+    public string? SelectedOn { get; init; }
+    public double? ValidationAccuracy { get; init; }
     public string? TrainingDate { get; init; }
     public string? ProducerVersion { get; init; }
     /// <summary>Opset of the default ONNX domain, read from the file header; null if it could not be read.</summary>

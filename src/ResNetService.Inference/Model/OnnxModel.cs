@@ -197,8 +197,9 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             Architecture = resolver.Optional(Keys.Architecture),
             Variant = resolver.Optional(Keys.Variant),
             Dataset = resolver.Optional(Keys.Dataset),
-            TestAccuracy = double.TryParse(resolver.Optional(Keys.TestAccuracy), System.Globalization.NumberStyles.Float,
-                System.Globalization.CultureInfo.InvariantCulture, out var accuracy) ? accuracy : null,
+            TestAccuracy = Fraction(resolver.Optional(Keys.TestAccuracy)),
+            SelectedOn = resolver.Optional(Keys.SelectedOn),
+            ValidationAccuracy = Fraction(resolver.Optional(Keys.ValidationAccuracy)),
             TrainingDate = resolver.Optional(Keys.TrainingDate),
             ProducerVersion = resolver.Optional(Keys.ProducerVersion),
             OpsetVersion = header.OpsetVersion,
@@ -363,4 +364,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         _runOptions.Dispose();
         _memory?.Dispose();
     }
+
+    private static double? Fraction(string? text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 }

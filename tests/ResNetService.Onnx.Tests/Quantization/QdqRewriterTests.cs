@@ -1,0 +1,139 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.Protos;
+using ResNetService.Onnx.Quantization;
+using ResNetService.Onnx.ResNet;
+using ResNetService.TestSupport;
+using ResNetService.Topology;
+
+namespace ResNetService.Onnx.Tests.Quantization;
+
+/// <summary>Random-weight ResNets quantized with min/max ranges measured here, run and optimized by ONNX Runtime.</summary>
+public sealed class QdqRewriterTests
+{
+    private const int Size = 32;
+    private static readonly ResNetConfig Config = new(ResNetArchitecture.ResNet18, 10);
+
+    [Fact]
+    public void Folding_the_batch_norms_into_the_convolutions_leaves_what_the_graph_computes()
+    {
+        var model = RandomResNetModel.Create(Config, imageSize: Size, seed: 3);
+
+        var prepared = FloatGraphPreparation.Prepare(model);
+
+        Assert.DoesNotContain(prepared.Graph.Node, n => n.OpType == "BatchNormalization");
+        Assert.Contains(model.Graph.Node, n => n.OpType == "BatchNormalization");
+        var input = TestImages.Batch(2, 3, Size, seed: 1);
+        var (expected, actual) = (Run(model, input)["logits"], Run(prepared, input)["logits"]);
+        Assert.True(MaxAbsDifference(expected, actual) < 1e-4 * MaxAbs(expected), $"difference {MaxAbsDifference(expected, actual)}");
+    }
+
+    [Fact]
+    public void Every_convolution_runs_as_int8_and_the_logits_stay_close_to_fp32()
+    {
+        var model = RandomResNetModel.Create(Config, imageSize: Size, seed: 3);
+        var (quantized, prepared) = Quantize(model);
+        var convolutions = prepared.Graph.Node.Count(n => n.OpType == "Conv");
+
+        var optimized = Optimized(quantized);
+
+        Assert.Equal(convolutions, optimized.Graph.Node.Count(n => n.OpType is "QLinearConv" or "NhwcQLinearConv"));
+        Assert.DoesNotContain(optimized.Graph.Node, n => n.OpType == "Conv");
+        Assert.Contains(optimized.Graph.Node, n => n.OpType == "QLinearAdd");
+        var input = TestImages.Batch(4, 3, Size, seed: 9);
+        var (fp32, int8) = (Run(model, input)["logits"], Run(quantized, input)["logits"]);
+        Assert.True(Cosine(fp32, int8) > 0.98, $"cosine {Cosine(fp32, int8)}");
+    }
+
+    [Fact]
+    public void Extra_outputs_keep_their_names_and_come_out_as_fp32_from_a_dequantize()
+    {
+        var model = RandomResNetModel.Create(Config, imageSize: Size, seed: 3, extraOutputs: ExtraOutputs.Embedding | ExtraOutputs.FeatureMap);
+        var (quantized, _) = Quantize(model);
+
+        Assert.Equal(["logits", "embedding", "feature_map"], quantized.Graph.Output.Select(o => o.Name));
+        foreach (var name in new[] { "embedding", "feature_map" })
+        {
+            Assert.Equal("DequantizeLinear", quantized.Graph.Node.Single(n => n.Output.Contains(name)).OpType);
+        }
+
+        var input = TestImages.Batch(2, 3, Size, seed: 5);
+        var (fp32, int8) = (Run(model, input), Run(quantized, input));
+        Assert.True(Cosine(fp32["embedding"], int8["embedding"]) > 0.98);
+        Assert.True(Cosine(fp32["feature_map"], int8["feature_map"]) > 0.98);
+    }
+
+    [Fact]
+    public void A_model_below_opset_13_is_refused_with_the_reason()
+    {
+        var model = FloatGraphPreparation.Prepare(RandomResNetModel.Create(Config, imageSize: Size));
+        model.OpsetImport.Single(o => o.Domain == "").Version = 11;
+
+        var error = Assert.Throws<NotSupportedException>(() => QdqRewriter.Rewrite(model, new Dictionary<string, TensorRange>()));
+
+        Assert.Contains("opset 11", error.Message);
+    }
+
+    /// <summary>Min/max calibration on a few pseudo-images: the ranges every quantized tensor takes.</summary>
+    internal static (ModelProto Quantized, ModelProto Prepared) Quantize(ModelProto model)
+    {
+        var prepared = FloatGraphPreparation.Prepare(model);
+        var tensors = QdqRewriter.CalibrationTensors(prepared);
+        var probe = prepared.Clone();
+        foreach (var name in tensors.Where(t => probe.Graph.Output.All(o => o.Name != t) && probe.Graph.Input.All(i => i.Name != t)))
+        {
+            probe.Graph.Output.Add(new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+            });
+        }
+
+        var input = TestImages.Batch(8, 3, Size, seed: 2);
+        var outputs = Run(probe, input);
+        outputs[tensors[0]] = input;
+        var ranges = tensors.ToDictionary(t => t, t => new TensorRange(outputs[t].Min(), outputs[t].Max()));
+        return (QdqRewriter.Rewrite(prepared, ranges), prepared);
+    }
+
+    private static ModelProto Optimized(ModelProto model)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qdq-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = path };
+            using var session = new InferenceSession(model.ToByteArray(), options);
+            return OnnxModelFile.Read(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static Dictionary<string, float[]> Run(ModelProto model, float[] input)
+    {
+        using var session = new InferenceSession(model.ToByteArray());
+        var batch = input.Length / (3 * Size * Size);
+        var tensor = new DenseTensor<float>(input, [batch, 3, Size, Size]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputNames[0], tensor)]);
+        return results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            (dot, na, nb) = (dot + a[i] * (double)b[i], na + a[i] * (double)a[i], nb + b[i] * (double)b[i]);
+        }
+
+        return dot / Math.Sqrt(na * nb);
+    }
+
+    private static float MaxAbs(float[] values) => values.Max(Math.Abs);
+
+    private static float MaxAbsDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+}

@@ -15,6 +15,7 @@ public static class Program
         ExportCommand.Create(),
         PredictCommand.Create(),
         FeaturesCommand.Create(),
+        QuantizeCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => TrainerCli.RunAsync(CreateRootCommand(), args, Console.Out, Console.Error);

@@ -50,6 +50,21 @@ public static class ModelMetadataKeys
     /// <summary>Accuracy on the held-out validation split that chose the epoch, as a fraction.</summary>
     public const string ValidationAccuracy = "validation_accuracy";
 
+    /// <summary>
+    /// Present on a quantized model: how, e.g. <c>int8 static QDQ: uint8 activations per tensor, int8 weights per
+    /// output channel</c>. Absent: the model runs in the precision of its weights.
+    /// </summary>
+    public const string Quantization = "quantization";
+
+    /// <summary>How a quantized model's activation ranges were chosen, e.g. <c>percentile 99.999</c> or <c>minmax</c>.</summary>
+    public const string QuantizationCalibration = "quantization_calibration";
+
+    /// <summary>How many images calibrated a quantized model's ranges.</summary>
+    public const string QuantizationCalibrationImages = "quantization_calibration_images";
+
+    /// <summary>On a quantized model: the test accuracy of the fp32 model it was made from, measured in the same run.</summary>
+    public const string Fp32TestAccuracy = "fp32_test_accuracy";
+
     /// <summary>When training finished, ISO 8601 UTC.</summary>
     public const string TrainingDate = "training_date";
 

@@ -95,7 +95,18 @@ public static class QdqRewriter
         graph.Node.Clear();
         graph.Node.AddRange(constants);
         graph.Node.AddRange(nodes);
+        RemoveUnused(graph);
         return model;
+    }
+
+    /// <summary>Drops the fp32 weights the int8 ones replaced, so the file holds each weight once.</summary>
+    private static void RemoveUnused(GraphProto graph)
+    {
+        var read = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var unused in graph.Initializer.Where(t => !read.Contains(t.Name)).ToList())
+        {
+            graph.Initializer.Remove(unused);
+        }
     }
 
     /// <summary>The first graph input that is not a weight: the image batch.</summary>

@@ -13,36 +13,43 @@ public static class OnnxEvaluator
 {
     public static EvaluationResult Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
     {
-        using (var model = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu }))
+        using var model = Load(modelPath);
+        var settings = model.Info.Preprocessing;
+        return Evaluate(model, DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset)), batchSize);
+    }
+
+    public static OnnxModel Load(string modelPath) =>
+        OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
+
+    /// <summary>Scores a loaded model on the test split of data already brought to its input size.</summary>
+    public static EvaluationResult Evaluate(OnnxModel model, TrainingData data, int batchSize)
+    {
+        var settings = model.Info.Preprocessing;
+        EvaluationData.CheckClasses(data, model.Info.Labels);
+
+        var matrix = new ConfusionMatrix(model.Info.Labels);
+        var lossSum = 0.0;
+        using var input = new OnnxInput(settings);
+        var inputs = new float[batchSize * input.Length];
+        var logits = new float[batchSize * model.Info.Classes];
+        for (var start = 0; start < data.Test.Count; start += batchSize)
         {
-            var settings = model.Info.Preprocessing;
-            var data = DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset));
-            EvaluationData.CheckClasses(data, model.Info.Labels);
-
-            var matrix = new ConfusionMatrix(model.Info.Labels);
-            var lossSum = 0.0;
-            using var input = new OnnxInput(settings);
-            var inputs = new float[batchSize * input.Length];
-            var logits = new float[batchSize * model.Info.Classes];
-            for (var start = 0; start < data.Test.Count; start += batchSize)
+            var rows = Math.Min(batchSize, data.Test.Count - start);
+            for (var row = 0; row < rows; row++)
             {
-                var rows = Math.Min(batchSize, data.Test.Count - start);
-                for (var row = 0; row < rows; row++)
-                {
-                    input.Write(data.Test.Image(start + row), inputs.AsSpan(row * input.Length, input.Length));
-                }
-
-                model.Run(inputs.AsMemory(0, rows * input.Length), rows, logits);
-                for (var row = 0; row < rows; row++)
-                {
-                    var scores = logits.AsSpan(row * model.Info.Classes, model.Info.Classes);
-                    matrix.Add(data.Test.Labels[start + row], ArgMax(scores));
-                    lossSum += CrossEntropy.Of(scores, data.Test.Labels[start + row]);
-                }
+                input.Write(data.Test.Image(start + row), inputs.AsSpan(row * input.Length, input.Length));
             }
 
-            return new EvaluationResult(matrix, lossSum / Math.Max(data.Test.Count, 1));
+            model.Run(inputs.AsMemory(0, rows * input.Length), rows, logits);
+            for (var row = 0; row < rows; row++)
+            {
+                var scores = logits.AsSpan(row * model.Info.Classes, model.Info.Classes);
+                matrix.Add(data.Test.Labels[start + row], ArgMax(scores));
+                lossSum += CrossEntropy.Of(scores, data.Test.Labels[start + row]);
+            }
         }
+
+        return new EvaluationResult(matrix, lossSum / Math.Max(data.Test.Count, 1));
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

@@ -48,6 +48,19 @@ public sealed class QdqRewriterTests
     }
 
     [Fact]
+    public void The_int8_file_holds_each_weight_once_in_a_quarter_of_the_space()
+    {
+        var model = RandomResNetModel.Create(Config, imageSize: Size, seed: 3);
+        var (quantized, _) = Quantize(model);
+
+        var read = quantized.Graph.Node.SelectMany(n => n.Input).ToHashSet();
+        Assert.All(quantized.Graph.Initializer, t => Assert.Contains(t.Name, read));
+        Assert.DoesNotContain(quantized.Graph.Initializer, t => t.Name.EndsWith(".weight", StringComparison.Ordinal));
+        var ratio = (double)quantized.CalculateSize() / model.CalculateSize();
+        Assert.InRange(ratio, 0.2, 0.3);
+    }
+
+    [Fact]
     public void Extra_outputs_keep_their_names_and_come_out_as_fp32_from_a_dequantize()
     {
         var model = RandomResNetModel.Create(Config, imageSize: Size, seed: 3, extraOutputs: ExtraOutputs.Embedding | ExtraOutputs.FeatureMap);

@@ -33,8 +33,13 @@ public static class QdqRewriter
     }
 
     /// <summary>The QDQ model; <paramref name="ranges"/> must hold every tensor <see cref="CalibrationTensors"/> names.</summary>
-    public static ModelProto Rewrite(ModelProto prepared, IReadOnlyDictionary<string, TensorRange> ranges)
+    /// <param name="reduceRange">
+    /// Weights in 7 bits (-63..63): on x86 cores without VNNI, ONNX Runtime's uint8 x int8 kernels add pairs of products
+    /// in 16 bits, which full-range weights can overflow; with 7 bits they cannot.
+    /// </param>
+    public static ModelProto Rewrite(ModelProto prepared, IReadOnlyDictionary<string, TensorRange> ranges, bool reduceRange = false)
     {
+        var levels = reduceRange ? 63 : 127;
         var opset = prepared.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0;
         if (opset < MinimumOpset)
         {
@@ -72,10 +77,10 @@ public static class QdqRewriter
             switch (node.OpType)
             {
                 case "Conv":
-                    constants.AddRange(QuantizeConvWeights(graph, node, parameters[node.Input[0]].Scale));
+                    constants.AddRange(QuantizeConvWeights(graph, node, parameters[node.Input[0]].Scale, levels));
                     break;
                 case "Gemm":
-                    constants.AddRange(QuantizeGemmWeights(graph, node, parameters[node.Input[0]].Scale));
+                    constants.AddRange(QuantizeGemmWeights(graph, node, parameters[node.Input[0]].Scale, levels));
                     break;
             }
 
@@ -150,7 +155,7 @@ public static class QdqRewriter
     }
 
     /// <summary>Int8 weights per output channel and an int32 bias for one convolution; returns their DequantizeLinear nodes.</summary>
-    private static IEnumerable<NodeProto> QuantizeConvWeights(GraphProto graph, NodeProto conv, float inputScale)
+    private static IEnumerable<NodeProto> QuantizeConvWeights(GraphProto graph, NodeProto conv, float inputScale, int levels)
     {
         var weight = Initializer(graph, conv.Input[1]);
         var values = OnnxTensors.ReadFloats(weight);
@@ -161,11 +166,11 @@ public static class QdqRewriter
         for (var c = 0; c < channels; c++)
         {
             var slice = values.AsSpan(c * perChannel, perChannel);
-            var p = QuantizationParameters.ForWeight(MaxAbs(slice));
+            var p = QuantizationParameters.ForWeight(MaxAbs(slice), levels);
             scales[c] = p.Scale;
             for (var i = 0; i < perChannel; i++)
             {
-                quantized[c * perChannel + i] = (sbyte)Math.Clamp(MathF.Round(slice[i] / p.Scale), -127, 127);
+                quantized[c * perChannel + i] = (sbyte)Math.Clamp(MathF.Round(slice[i] / p.Scale), -levels, levels);
             }
         }
 
@@ -180,12 +185,12 @@ public static class QdqRewriter
     }
 
     /// <summary>The classifier's weight as per-tensor int8 (ONNX Runtime's QGemm takes one scale) and its bias as int32.</summary>
-    private static IEnumerable<NodeProto> QuantizeGemmWeights(GraphProto graph, NodeProto gemm, float inputScale)
+    private static IEnumerable<NodeProto> QuantizeGemmWeights(GraphProto graph, NodeProto gemm, float inputScale, int levels)
     {
         var weight = Initializer(graph, gemm.Input[1]);
         var values = OnnxTensors.ReadFloats(weight);
-        var p = QuantizationParameters.ForWeight(MaxAbs(values));
-        var quantized = values.Select(v => (sbyte)Math.Clamp(MathF.Round(v / p.Scale), -127, 127)).ToArray();
+        var p = QuantizationParameters.ForWeight(MaxAbs(values), levels);
+        var quantized = values.Select(v => (sbyte)Math.Clamp(MathF.Round(v / p.Scale), -levels, levels)).ToArray();
         var name = gemm.Name + ".weight";
         yield return Dequantize(graph, name, QuantizedTensors.Int8(name + "/quantized", weight.Dims, quantized), [p.Scale],
             QuantizedTensors.Int8(name + "/zero_point", [], [0]), axis: null);

@@ -18,6 +18,9 @@ public readonly record struct QuantizationParameters(float Scale, int ZeroPoint)
         return new QuantizationParameters(scale, Math.Clamp((int)MathF.Round(-min / scale), 0, 255));
     }
 
-    /// <summary>Symmetric int8 for weights whose largest magnitude is <paramref name="maxAbs"/>: -127..127, zero point 0.</summary>
-    public static QuantizationParameters ForWeight(float maxAbs) => new(Math.Max(maxAbs / 127f, TinyScale), 0);
+    /// <summary>
+    /// Symmetric int8 for weights whose largest magnitude is <paramref name="maxAbs"/>: -<paramref name="levels"/> ..
+    /// <paramref name="levels"/> (127, or 63 for a reduced range), zero point 0.
+    /// </summary>
+    public static QuantizationParameters ForWeight(float maxAbs, int levels = 127) => new(Math.Max(maxAbs / levels, TinyScale), 0);
 }

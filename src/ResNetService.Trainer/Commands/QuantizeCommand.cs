@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Quantization;
@@ -23,16 +22,21 @@ public static class QuantizeCommand
         var batchSize = Count("--batch-size", 16, "Images per forward pass.");
         var labels = new Option<FileInfo?>("--labels") { Description = "Text file with the data set's class names, one per line (IDX sets without built-in names)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the draw of calibration images.", DefaultValueFactory = _ => 0 };
+        var reduceRange = new Option<bool>("--reduce-range")
+        {
+            Description = "Weights in 7 bits: for x86 cores without VNNI, where ONNX Runtime's uint8 x int8 kernels can overflow 16-bit sums of full-range weights.",
+        };
 
         var command = new Command("quantize", "Quantize an fp32 ResNet ONNX model to int8 (QDQ), calibrated on images preprocessed as the service does; reports what ONNX Runtime fuses and fp32 against int8.")
         {
-            model, data, output, images, method, percentile, batchSize, labels, seed,
+            model, data, output, images, method, percentile, batchSize, labels, seed, reduceRange,
         };
         command.SetAction(parse =>
         {
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             var request = new QuantizeRequest(parse.GetValue(model)!.FullName, parse.GetValue(data)!, parse.GetValue(output)!.FullName,
-                parse.GetValue(images), parse.GetValue(method)!, parse.GetValue(percentile), parse.GetValue(batchSize), parse.GetValue(labels)?.FullName, parse.GetValue(seed));
+                parse.GetValue(images), parse.GetValue(method)!, parse.GetValue(percentile), parse.GetValue(batchSize), parse.GetValue(labels)?.FullName, parse.GetValue(seed),
+                parse.GetValue(reduceRange));
             var outcome = WithProgress(console, progress => Int8Quantizer.Run(request, console.WriteLine, progress));
             Report(console, request, outcome);
             return Task.FromResult(0);
@@ -70,17 +74,17 @@ public static class QuantizeCommand
     private static void Report(IAnsiConsole console, QuantizeRequest request, QuantizeOutcome outcome)
     {
         var c = outcome.Comparison;
-        var lines = new List<string>
+        var lines = new List<FormattableString>
         {
             c is { Fp32Accuracy: { } fp32, Int8Accuracy: { } int8 }
-                ? $"Test accuracy on {c.Images} images: fp32 {100 * fp32:F2}%, int8 {100 * int8:F2}% ({100 * (int8 - fp32):+0.00;-0.00} points)."
+                ? (FormattableString)$"Test accuracy on {c.Images} images: fp32 {100 * fp32:F2}%, int8 {100 * int8:F2}% ({100 * (int8 - fp32):+0.00;-0.00} points)."
                 : $"The test split's classes are not the model's: compared on {c.Images} images instead.",
             $"Top-1 agreement of int8 with fp32 {100 * c.Top1Agreement:F2}%, mean logit cosine {c.LogitCosine:F4}.",
             $"Wrote {request.OutputPath}: {outcome.Int8Bytes / 1e6:F1} MB (fp32: {outcome.Fp32Bytes / 1e6:F1} MB), calibrated on {outcome.CalibrationImages} images ({outcome.Calibration}).",
         };
         foreach (var line in lines)
         {
-            console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+            console.WriteLine(FormattableString.Invariant(line));
         }
     }
 }

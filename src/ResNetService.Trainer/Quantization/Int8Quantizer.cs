@@ -35,8 +35,16 @@ public static class Int8Quantizer
         var ranges = histograms.ToDictionary(h => h.Key, h => request.Method == CalibrationMethods.MinMax ? h.Value.MinMax : h.Value.Percentile(request.Percentile));
         var calibration = request.Method == CalibrationMethods.MinMax ? "minmax" : $"percentile {Invariant(request.Percentile)}";
 
-        var int8 = QdqRewriter.Rewrite(prepared, ranges);
-        SetMetadata(int8, ModelMetadataKeys.Quantization, "int8 static QDQ: uint8 activations per tensor, int8 weights per output channel, int32 biases");
+        var int8 = QdqRewriter.Rewrite(prepared, ranges, request.ReduceRange);
+        // The fp32 file's accuracy is not the int8 model's: it is kept as the fp32 figure until this run measures both.
+        if (int8.MetadataProps.FirstOrDefault(p => p.Key == ModelMetadataKeys.TestAccuracy) is { } inherited)
+        {
+            int8.MetadataProps.Remove(inherited);
+            SetMetadata(int8, ModelMetadataKeys.Fp32TestAccuracy, inherited.Value);
+        }
+
+        SetMetadata(int8, ModelMetadataKeys.Quantization, "int8 static QDQ: uint8 activations per tensor, int8 weights per output channel" +
+            (request.ReduceRange ? " in 7 bits (reduced range)" : "") + ", int32 biases");
         SetMetadata(int8, ModelMetadataKeys.QuantizationCalibration, calibration);
         SetMetadata(int8, ModelMetadataKeys.QuantizationCalibrationImages, images.Count.ToString(CultureInfo.InvariantCulture));
         var fusion = FusionReport.Of(int8);

@@ -12,7 +12,8 @@ public sealed record QuantizeRequest(
     double Percentile = 99.999,
     int BatchSize = 16,
     string? LabelsFile = null,
-    int Seed = 0);
+    int Seed = 0,
+    bool ReduceRange = false);
 
 /// <summary>How activation ranges are chosen from what calibration saw.</summary>
 public static class CalibrationMethods

@@ -78,6 +78,22 @@ public sealed class QdqRewriterTests
         Assert.True(Cosine(fp32["feature_map"], int8["feature_map"]) > 0.98);
     }
 
+    [Theory]
+    [InlineData(false, 127)]
+    [InlineData(true, 63)]
+    public void Weights_use_the_full_int8_range_or_seven_bits_when_reduced(bool reduceRange, int levels)
+    {
+        var prepared = FloatGraphPreparation.Prepare(RandomResNetModel.Create(Config, imageSize: Size, seed: 3));
+        var ranges = QdqRewriter.CalibrationTensors(prepared).ToDictionary(t => t, _ => new TensorRange(-4, 4));
+
+        var quantized = QdqRewriter.Rewrite(prepared, ranges, reduceRange);
+
+        var weights = quantized.Graph.Initializer.Where(t => t.Name.EndsWith(".weight/quantized", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(weights);
+        // Each output channel's (or the classifier's) largest weight lands on the outermost level.
+        Assert.All(weights, w => Assert.Equal(levels, w.RawData.Max(b => Math.Abs((int)(sbyte)b))));
+    }
+
     [Fact]
     public void A_model_below_opset_13_is_refused_with_the_reason()
     {

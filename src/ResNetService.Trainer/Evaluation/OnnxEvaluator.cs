@@ -52,7 +52,8 @@ public static class OnnxEvaluator
         return new EvaluationResult(matrix, lossSum / Math.Max(data.Test.Count, 1));
     }
 
-    private static int ArgMax(ReadOnlySpan<float> values)
+    /// <summary>The index of the highest score: the predicted class.</summary>
+    internal static int ArgMax(ReadOnlySpan<float> values)
     {
         var best = 0;
         for (var i = 1; i < values.Length; i++)

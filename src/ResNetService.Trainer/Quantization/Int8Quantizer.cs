@@ -158,7 +158,7 @@ public static class Int8Quantizer
             {
                 var x = a.AsSpan(row * classes, classes);
                 var y = b.AsSpan(row * classes, classes);
-                var (px, py) = (ArgMax(x), ArgMax(y));
+                var (px, py) = (OnnxEvaluator.ArgMax(x), OnnxEvaluator.ArgMax(y));
                 agree += px == py ? 1 : 0;
                 correctFp32 += labelled && px == data.Test.Labels[start + row] ? 1 : 0;
                 correctInt8 += labelled && py == data.Test.Labels[start + row] ? 1 : 0;
@@ -181,17 +181,6 @@ public static class Int8Quantizer
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            best = values[i] > values[best] ? i : best;
-        }
-
-        return best;
     }
 
     private static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)

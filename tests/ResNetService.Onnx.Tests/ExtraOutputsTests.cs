@@ -38,7 +38,7 @@ public sealed class ExtraOutputsTests
         Assert.Equal(512, dims[1].DimValue);
 
         using var runner = new OnnxRunner(model);
-        var outputs = Run(runner.Session, TestImages.Batch(1, 3, 96, seed: 3), 1, 96);
+        var outputs = Run(runner.Session, NoiseTensors.Batch(1, 3, 96, seed: 3), 1, 96);
         Assert.Equal([1L, 512, 3, 3], outputs["feature_map"].Shape);
     }
 
@@ -52,7 +52,7 @@ public sealed class ExtraOutputsTests
         var config = new ResNetConfig(ResNetArchitecture.Parse(name), Classes, variant);
         using var session = new InferenceSession(RandomResNetModel.ToBytes(config, seed: 7, imageSize: size, extraOutputs: Both));
 
-        var outputs = Run(session, TestImages.Batch(batch, 3, size, seed: 11), batch, size);
+        var outputs = Run(session, NoiseTensors.Batch(batch, 3, size, seed: 11), batch, size);
 
         var (map, mapShape) = outputs["feature_map"];
         var (embedding, _) = outputs["embedding"];
@@ -86,7 +86,7 @@ public sealed class ExtraOutputsTests
         var config = new ResNetConfig(ResNetArchitecture.ResNet18, Classes);
         using var plain = new InferenceSession(RandomResNetModel.ToBytes(config, seed: 4, imageSize: 32));
         using var extended = new InferenceSession(RandomResNetModel.ToBytes(config, seed: 4, imageSize: 32, extraOutputs: Both));
-        var images = TestImages.Batch(3, 3, 32, seed: 5);
+        var images = NoiseTensors.Batch(3, 3, 32, seed: 5);
 
         Assert.Equal(Run(plain, images, 3, 32)["logits"].Values, Run(extended, images, 3, 32)["logits"].Values);
     }

@@ -19,7 +19,7 @@ public class OnnxRuntimeTests
         var config = new ResNetConfig(ResNetArchitecture.Parse(name), Classes);
         using var runner = new OnnxRunner(RandomResNetModel.Create(config, seed: 1));
 
-        var (logits, shape) = runner.Run(TestImages.Batch(3, 3, size, seed: size), [3, 3, size, size]);
+        var (logits, shape) = runner.Run(NoiseTensors.Batch(3, 3, size, seed: size), [3, 3, size, size]);
 
         Assert.Equal([3L, Classes], shape);
         Assert.All(logits, value => Assert.True(float.IsFinite(value), $"Logit {value} is not finite."));
@@ -35,7 +35,7 @@ public class OnnxRuntimeTests
         const int batch = 4;
         var config = new ResNetConfig(ResNetArchitecture.Parse(name), Classes);
         using var runner = new OnnxRunner(RandomResNetModel.Create(config, seed: 2));
-        var images = TestImages.Batch(batch, 3, size, seed: 7);
+        var images = NoiseTensors.Batch(batch, 3, size, seed: 7);
         var (batched, _) = runner.Run(images, [batch, 3, size, size]);
 
         var imageLength = 3 * size * size;

@@ -18,7 +18,7 @@ public class ReferenceForwardTests
     {
         var config = new ResNetConfig(ResNetArchitecture.Parse(name), Classes, variant);
         var weights = RandomResNetWeights.Create(config, seed: 3);
-        var image = TestImages.Batch(1, 3, Size, seed: 4);
+        var image = NoiseTensors.Batch(1, 3, Size, seed: 4);
 
         var expected = ReferenceResNet.Forward(config, weights, image, Size);
         using var runner = new OnnxRunner(ResNetOnnxExporter.Build(config, weights, new Dictionary<string, string>(), "test"));
@@ -34,7 +34,7 @@ public class ReferenceForwardTests
     {
         var config = new ResNetConfig(ResNetArchitecture.ResNet50, Classes, ResNetVariant.Keras, Head: head, ImageSize: size);
         var weights = RandomResNetWeights.Create(config, seed: 3);
-        var image = TestImages.Batch(1, 3, size, seed: 4);
+        var image = NoiseTensors.Batch(1, 3, size, seed: 4);
 
         var expected = ReferenceResNet.Forward(config, weights, image, size);
         using var runner = new OnnxRunner(ResNetOnnxExporter.Build(config, weights, new Dictionary<string, string>(), "test"));
@@ -49,7 +49,7 @@ public class ReferenceForwardTests
         var v15 = new ResNetConfig(ResNetArchitecture.ResNet50, Classes, ResNetVariant.V1_5);
         var v1 = v15 with { Variant = ResNetVariant.V1 };
         var weights = RandomResNetWeights.Create(v15, seed: 5);
-        var image = TestImages.Batch(1, 3, Size, seed: 6);
+        var image = NoiseTensors.Batch(1, 3, Size, seed: 6);
         var modelV15 = ResNetOnnxExporter.Build(v15, weights, new Dictionary<string, string>(), "test");
         var modelV1 = ResNetOnnxExporter.Build(v1, weights, new Dictionary<string, string>(), "test");
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
@@ -18,6 +19,8 @@ public sealed record ModelInfoResponse(
     double? ValidationAccuracy,
     string? TrainingDate,
     string? ProducerVersion,
+    string Precision,
+    QuantizationResponse? Quantization,
     long? Opset,
     long? IrVersion,
     TensorResponse Input,
@@ -47,6 +50,8 @@ public sealed record ModelInfoResponse(
         info.ValidationAccuracy,
         info.TrainingDate,
         info.ProducerVersion,
+        info.Precision,
+        QuantizationResponse.From(info),
         info.OpsetVersion,
         info.IrVersion,
         new TensorResponse(info.InputName, info.InputShape),
@@ -86,6 +91,28 @@ public sealed record FeaturesResponse(
         features.CanExplain,
         features.EmbeddingUnavailable,
         features.ExplanationUnavailable);
+}
+
+/// <summary>
+/// How an int8 model was quantized, from its metadata (the scheme, the calibration method and image count, the fp32
+/// model's test accuracy); null for a float model. A model quantized by another tool has what its metadata tells.
+/// </summary>
+public sealed record QuantizationResponse(string? Scheme, string? Calibration, int? CalibrationImages, double? Fp32TestAccuracy)
+{
+    public static QuantizationResponse? From(ModelInfo info)
+    {
+        if (info.Precision != ModelPrecision.Int8)
+        {
+            return null;
+        }
+
+        string? Value(string key) => info.Metadata.GetValueOrDefault(key);
+        return new QuantizationResponse(
+            Value(ModelMetadataKeys.Quantization),
+            Value(ModelMetadataKeys.QuantizationCalibration),
+            int.TryParse(Value(ModelMetadataKeys.QuantizationCalibrationImages), NumberStyles.None, CultureInfo.InvariantCulture, out var images) ? images : null,
+            double.TryParse(Value(ModelMetadataKeys.Fp32TestAccuracy), NumberStyles.Float, CultureInfo.InvariantCulture, out var accuracy) ? accuracy : null);
+    }
 }
 
 /// <summary>A model input or output; -1 marks a dynamic dimension.</summary>

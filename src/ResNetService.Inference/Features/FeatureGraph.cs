@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
 
@@ -17,6 +18,9 @@ public sealed record FeatureGraph
 
     /// <summary>The outputs, as far as they can be known before the model runs (their lengths come from the warm-up).</summary>
     public required FeatureOutputs Outputs { get; init; }
+
+    /// <summary>What the graph computes in (<see cref="Model.ModelPrecision"/>), read here because the graph is parsed here anyway.</summary>
+    public string Precision { get; init; } = Model.ModelPrecision.Fp32;
 
     public static FeatureGraph Plan(string path)
     {
@@ -58,15 +62,7 @@ public sealed record FeatureGraph
         }
         else if (missing.Count > 0)
         {
-            foreach (var name in missing)
-            {
-                graph.Output.Add(new ValueInfoProto
-                {
-                    Name = name,
-                    Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-                });
-            }
-
+            graph.AddFloatOutputs(missing);
             bytes = model.ToByteArray();
         }
 
@@ -74,6 +70,7 @@ public sealed record FeatureGraph
         return new FeatureGraph
         {
             ModelBytes = bytes,
+            Precision = Model.ModelPrecision.Of(graph),
             Outputs = new FeatureOutputs
             {
                 EmbeddingOutput = embedding,

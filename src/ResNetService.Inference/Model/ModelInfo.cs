@@ -20,6 +20,8 @@ public sealed record ModelInfo
     public string? SelectedOn { get; init; }
     public double? ValidationAccuracy { get; init; }
     public string? TrainingDate { get; init; }
+    /// <summary><see cref="ModelPrecision"/>: fp32, fp16 or int8, from the graph's operators and weights.</summary>
+    public string Precision { get; init; } = ModelPrecision.Fp32;
     public string? ProducerVersion { get; init; }
     /// <summary>Opset of the default ONNX domain, read from the file header; null if it could not be read.</summary>
     public long? OpsetVersion { get; init; }

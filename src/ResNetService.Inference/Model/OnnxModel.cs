@@ -100,12 +100,12 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         var reservation = memory?.ReserveSession(path);
         InferenceSession session;
-        FeatureGraph features;
+        FeatureGraph plan;
         try
         {
             // The embedding and feature map become graph outputs here when the file does not have them yet.
-            features = FeatureGraph.Plan(path);
-            session = features.ModelBytes is { } bytes ? new InferenceSession(bytes, sessionOptions) : new InferenceSession(path, sessionOptions);
+            plan = FeatureGraph.Plan(path);
+            session = plan.ModelBytes is { } bytes ? new InferenceSession(bytes, sessionOptions) : new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
@@ -120,7 +120,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
 
         try
         {
-            var model = Create(session, path, settings, provider, features.Outputs, warmupBatchSize, loadClock, logger);
+            var model = Create(session, path, settings, provider, plan, warmupBatchSize, loadClock, logger);
             model._memory = reservation;
             return model;
         }
@@ -133,8 +133,9 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     }
 
     private static OnnxModel Create(InferenceSession session, string path, ModelLoadSettings settings,
-        ExecutionProviderChoice provider, FeatureOutputs features, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
+        ExecutionProviderChoice provider, FeatureGraph graph, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
     {
+        var features = graph.Outputs;
         var (inputName, input) = SingleFloatTensor(session.InputMetadata, "input");
         var scoreOutputs = session.OutputMetadata
             .Where(output => output.Key != features.EmbeddingOutput && output.Key != features.FeatureMapOutput)
@@ -201,6 +202,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             SelectedOn = resolver.Optional(Keys.SelectedOn),
             ValidationAccuracy = Fraction(resolver.Optional(Keys.ValidationAccuracy)),
             TrainingDate = resolver.Optional(Keys.TrainingDate),
+            Precision = graph.Precision,
             ProducerVersion = resolver.Optional(Keys.ProducerVersion),
             OpsetVersion = header.OpsetVersion,
             IrVersion = header.IrVersion,
@@ -222,9 +224,9 @@ public sealed class OnnxModel : IBatchModel, IDisposable
             Metadata = metadata,
         };
         logger.LogInformation(
-            "Loaded model {Name} ({Path}) on {Provider} in {LoadMs:0} ms, warm-up batch of {Rows} in {WarmupMs:0} ms; " +
+            "Loaded {Precision} model {Name} ({Path}) on {Provider} in {LoadMs:0} ms, warm-up batch of {Rows} in {WarmupMs:0} ms; " +
             "input {Input} [{InputShape}], {Classes} classes, preprocessing {Preprocessing}",
-            model.Info.Name, path, provider.Provider, loadTime.TotalMilliseconds, rows, warmupTime.TotalMilliseconds,
+            graph.Precision, model.Info.Name, path, provider.Provider, loadTime.TotalMilliseconds, rows, warmupTime.TotalMilliseconds,
             inputName, string.Join(", ", inputShape), classes, preprocessing);
         return model;
     }

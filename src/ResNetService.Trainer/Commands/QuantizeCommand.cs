@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ResNetService.Quantization;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Quantization;
@@ -16,15 +17,17 @@ public static class QuantizeCommand
         var data = new Option<string>("--data") { Description = $"Data set: {DataSource.Formats}. Its training split calibrates, its test split scores.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "The int8 ONNX model to write (only when everything succeeded).", Required = true };
         var images = Count("--calibration-images", 256, "At most this many training images calibrate the activation ranges.");
-        var method = Choice("--calibration", CalibrationMethods.Percentile,
-            "How ranges are chosen: percentile (clip the rarest values at each end) or minmax (the extremes seen).", [.. CalibrationMethods.All]);
+        var method = Choice("--calibration", CalibrationMethod.PercentileName,
+            "How ranges are chosen: percentile (clip the rarest values at each end) or minmax (the extremes seen).", [.. CalibrationMethod.Names]);
         var percentile = Number("--percentile", 99.999, "With --calibration percentile: the share of values kept at each end.", 50, 100, exclusiveMin: true);
         var batchSize = Count("--batch-size", 16, "Images per forward pass.");
         var labels = new Option<FileInfo?>("--labels") { Description = "Text file with the data set's class names, one per line (IDX sets without built-in names)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the draw of calibration images.", DefaultValueFactory = _ => 0 };
         var reduceRange = new Option<bool>("--reduce-range")
         {
-            Description = "Weights in 7 bits: for x86 cores without VNNI, where ONNX Runtime's uint8 x int8 kernels can overflow 16-bit sums of full-range weights.",
+            Description = "Weights in 7 bits, so the model is exact on every x86 core: without VNNI, ONNX Runtime's uint8 x int8 kernels can overflow " +
+                "16-bit sums of full-range weights. Pass false for a fleet of VNNI cores only.",
+            DefaultValueFactory = _ => true,
         };
 
         var command = new Command("quantize", "Quantize an fp32 ResNet ONNX model to int8 (QDQ), calibrated on images preprocessed as the service does; reports what ONNX Runtime fuses and fp32 against int8.")
@@ -35,7 +38,7 @@ public static class QuantizeCommand
         {
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             var request = new QuantizeRequest(parse.GetValue(model)!.FullName, parse.GetValue(data)!, parse.GetValue(output)!.FullName,
-                parse.GetValue(images), parse.GetValue(method)!, parse.GetValue(percentile), parse.GetValue(batchSize), parse.GetValue(labels)?.FullName, parse.GetValue(seed),
+                parse.GetValue(images), CalibrationMethod.Parse(parse.GetValue(method)!, parse.GetValue(percentile)), parse.GetValue(batchSize), parse.GetValue(labels)?.FullName, parse.GetValue(seed),
                 parse.GetValue(reduceRange));
             var outcome = WithProgress(console, progress => Int8Quantizer.Run(request, console.WriteLine, progress));
             Report(console, request, outcome);

@@ -2,7 +2,7 @@ using System.Globalization;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
-using ResNetService.Onnx.Quantization;
+using ResNetService.Quantization;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Evaluation;
 
@@ -15,9 +15,6 @@ namespace ResNetService.Trainer.Quantization;
 /// </summary>
 public static class Int8Quantizer
 {
-    private static readonly HashSet<string> QuantizedOps =
-        ["QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger", "QGemm", "DynamicQuantizeLinear"];
-
     public static QuantizeOutcome Run(QuantizeRequest request, Action<string> message, Action<int, int> calibrated)
     {
         var fp32 = ReadClassifier(request.ModelPath);
@@ -26,27 +23,9 @@ public static class Int8Quantizer
         var settings = info.Preprocessing;
         var data = DataSource.Load(request.DataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, request.LabelsFile, Name: info.Dataset));
         var images = CalibrationImages(data.Train, request);
-        message($"Calibrating on {images.Count} of the {data.Train.Count} training images of {data.Name} ({request.Method}{(request.Method == CalibrationMethods.Percentile ? " " + Invariant(request.Percentile) : "")}).");
-
-        var prepared = FloatGraphPreparation.Prepare(fp32);
-        var tensors = QdqRewriter.CalibrationTensors(prepared);
-        var histograms = Calibration.Measure(prepared, tensors, settings.ImageSize, Batches(data.Train, images, settings, request.BatchSize),
-            done => calibrated(done, images.Count));
-        var ranges = histograms.ToDictionary(h => h.Key, h => request.Method == CalibrationMethods.MinMax ? h.Value.MinMax : h.Value.Percentile(request.Percentile));
-        var calibration = request.Method == CalibrationMethods.MinMax ? "minmax" : $"percentile {Invariant(request.Percentile)}";
-
-        var int8 = QdqRewriter.Rewrite(prepared, ranges, request.ReduceRange);
-        // The fp32 file's accuracy is not the int8 model's: it is kept as the fp32 figure until this run measures both.
-        if (int8.MetadataProps.FirstOrDefault(p => p.Key == ModelMetadataKeys.TestAccuracy) is { } inherited)
-        {
-            int8.MetadataProps.Remove(inherited);
-            SetMetadata(int8, ModelMetadataKeys.Fp32TestAccuracy, inherited.Value);
-        }
-
-        SetMetadata(int8, ModelMetadataKeys.Quantization, "int8 static QDQ: uint8 activations per tensor, int8 weights per output channel" +
-            (request.ReduceRange ? " in 7 bits (reduced range)" : "") + ", int32 biases");
-        SetMetadata(int8, ModelMetadataKeys.QuantizationCalibration, calibration);
-        SetMetadata(int8, ModelMetadataKeys.QuantizationCalibrationImages, images.Count.ToString(CultureInfo.InvariantCulture));
+        message($"Calibrating on {images.Count} of the {data.Train.Count} training images of {data.Name} ({request.Method}).");
+        var int8 = StaticQuantizer.Quantize(fp32, settings.ImageSize, Batches(data.Train, images, settings, request.BatchSize), request.Method,
+            request.ReduceRange, done => calibrated(done, images.Count));
         var fusion = FusionReport.Of(int8);
         message($"ONNX Runtime's optimized graph: {fusion}.");
 
@@ -62,13 +41,13 @@ public static class Int8Quantizer
 
             if (comparison is { Int8Accuracy: { } accuracy, Fp32Accuracy: { } reference })
             {
-                SetMetadata(int8, ModelMetadataKeys.TestAccuracy, Invariant(Math.Round(accuracy, 4)));
-                SetMetadata(int8, ModelMetadataKeys.Fp32TestAccuracy, Invariant(Math.Round(reference, 4)));
+                StaticQuantizer.SetMetadata(int8, ModelMetadataKeys.TestAccuracy, Invariant(Math.Round(accuracy, 4)));
+                StaticQuantizer.SetMetadata(int8, ModelMetadataKeys.Fp32TestAccuracy, Invariant(Math.Round(reference, 4)));
                 OnnxModelFile.Write(int8, temporary);
             }
 
             File.Move(temporary, request.OutputPath, overwrite: true);
-            return new QuantizeOutcome(fusion, images.Count, calibration, comparison,
+            return new QuantizeOutcome(fusion, images.Count, request.Method.ToString(), comparison,
                 new FileInfo(request.ModelPath).Length, new FileInfo(request.OutputPath).Length);
         }
         finally
@@ -95,12 +74,13 @@ public static class Int8Quantizer
             throw new InvalidDataException($"{path} is not an ONNX model: {e.Message}", e);
         }
 
-        var ops = model.Graph?.Node.Select(n => n.OpType).ToHashSet(StringComparer.Ordinal) ?? [];
-        if (ops.Overlaps(QuantizedOps))
+        var graph = model.Graph ?? new GraphProto();
+        if (ModelPrecision.QuantizedOperatorsIn(graph) is [_, ..] quantized)
         {
-            throw new InvalidDataException($"{path} is already quantized (it has {string.Join(", ", ops.Intersect(QuantizedOps).Order())} nodes).");
+            throw new InvalidDataException($"{path} is already quantized (it has {string.Join(", ", quantized)} nodes).");
         }
 
+        var ops = graph.Node.Select(n => n.OpType).ToHashSet(StringComparer.Ordinal);
         if (!ops.Contains("Conv") || !(ops.Contains("Gemm") || ops.Contains("MatMul")))
         {
             throw new InvalidDataException($"{path} is not a ResNet-like classifier: quantize needs convolutions and a fully connected classifier (Gemm or MatMul).");
@@ -169,18 +149,6 @@ public static class Int8Quantizer
         var n = Math.Max(data.Test.Count, 1);
         return new ModelComparison(labelled ? (double)correctFp32 / n : null, labelled ? (double)correctInt8 / n : null,
             (double)agree / n, cosineSum / n, data.Test.Count);
-    }
-
-    private static void SetMetadata(ModelProto model, string key, string value)
-    {
-        if (model.MetadataProps.FirstOrDefault(p => p.Key == key) is { } entry)
-        {
-            entry.Value = value;
-        }
-        else
-        {
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        }
     }
 
     private static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)

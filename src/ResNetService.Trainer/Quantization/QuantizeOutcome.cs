@@ -1,3 +1,5 @@
+using ResNetService.Quantization;
+
 namespace ResNetService.Trainer.Quantization;
 
 /// <summary>What <c>quantize</c> measured.</summary>

@@ -1,28 +1,20 @@
+using ResNetService.Quantization;
+
 namespace ResNetService.Trainer.Quantization;
 
 /// <summary>What <c>quantize</c> was asked to do.</summary>
-/// <param name="Method">A <see cref="CalibrationMethods"/> name.</param>
-/// <param name="Percentile">For the percentile method: the share of values kept at each end, e.g. 99.999.</param>
+/// <param name="Calibration">How activation ranges are chosen; percentile 99.999 when null.</param>
+/// <param name="ReduceRange">Weights in 7 bits, so that the model is exact on x86 cores without VNNI too.</param>
 public sealed record QuantizeRequest(
     string ModelPath,
     string DataSource,
     string OutputPath,
     int CalibrationImages = 256,
-    string Method = CalibrationMethods.Percentile,
-    double Percentile = 99.999,
+    CalibrationMethod? Calibration = null,
     int BatchSize = 16,
     string? LabelsFile = null,
     int Seed = 0,
-    bool ReduceRange = false);
-
-/// <summary>How activation ranges are chosen from what calibration saw.</summary>
-public static class CalibrationMethods
+    bool ReduceRange = true)
 {
-    /// <summary>Clip the rarest values at each end (<see cref="QuantizeRequest.Percentile"/>), so outliers do not stretch the scale.</summary>
-    public const string Percentile = "percentile";
-
-    /// <summary>The smallest and largest values seen.</summary>
-    public const string MinMax = "minmax";
-
-    public static readonly IReadOnlyList<string> All = [Percentile, MinMax];
+    public CalibrationMethod Method => Calibration ?? CalibrationMethod.AtPercentile(99.999);
 }

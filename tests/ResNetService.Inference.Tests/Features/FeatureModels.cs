@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 
 namespace ResNetService.Inference.Tests.Features;
@@ -30,14 +31,7 @@ internal static class FeatureModels
     public static ModelProto WithOutputs(ModelProto model, bool declare, params string[] values)
     {
         var copy = model.Clone();
-        foreach (var value in values)
-        {
-            copy.Graph.Output.Add(new ValueInfoProto
-            {
-                Name = value,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-            });
-        }
+        copy.Graph.AddFloatOutputs(values);
 
         if (declare)
         {

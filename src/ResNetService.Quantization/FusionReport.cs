@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Onnx.Graph;
 
-namespace ResNetService.Trainer.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>
 /// How ONNX Runtime runs a QDQ model: it is asked for the graph it optimized, and the convolutions counted as int8

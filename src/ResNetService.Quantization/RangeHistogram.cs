@@ -1,4 +1,4 @@
-namespace ResNetService.Onnx.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>
 /// The values one tensor took during calibration, as a histogram whose span grows with what it sees, so that a

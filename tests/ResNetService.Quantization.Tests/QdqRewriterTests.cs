@@ -1,14 +1,12 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
-using ResNetService.Onnx.Quantization;
 using ResNetService.Onnx.ResNet;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 
-namespace ResNetService.Onnx.Tests.Quantization;
+namespace ResNetService.Quantization.Tests;
 
 /// <summary>Random-weight ResNets quantized with min/max ranges measured here, run and optimized by ONNX Runtime.</summary>
 public sealed class QdqRewriterTests
@@ -25,7 +23,7 @@ public sealed class QdqRewriterTests
 
         Assert.DoesNotContain(prepared.Graph.Node, n => n.OpType == "BatchNormalization");
         Assert.Contains(model.Graph.Node, n => n.OpType == "BatchNormalization");
-        var input = TestImages.Batch(2, 3, Size, seed: 1);
+        var input = NoiseTensors.Batch(2, 3, Size, seed: 1);
         var (expected, actual) = (Run(model, input)["logits"], Run(prepared, input)["logits"]);
         Assert.True(MaxAbsDifference(expected, actual) < 1e-4 * MaxAbs(expected), $"difference {MaxAbsDifference(expected, actual)}");
     }
@@ -37,12 +35,13 @@ public sealed class QdqRewriterTests
         var (quantized, prepared) = Quantize(model);
         var convolutions = prepared.Graph.Node.Count(n => n.OpType == "Conv");
 
-        var optimized = Optimized(quantized);
+        var fusion = FusionReport.Of(quantized);
 
-        Assert.Equal(convolutions, optimized.Graph.Node.Count(n => n.OpType is "QLinearConv" or "NhwcQLinearConv"));
-        Assert.DoesNotContain(optimized.Graph.Node, n => n.OpType == "Conv");
-        Assert.Contains(optimized.Graph.Node, n => n.OpType == "QLinearAdd");
-        var input = TestImages.Batch(4, 3, Size, seed: 9);
+        Assert.Equal(convolutions, fusion.Int8Convolutions);
+        Assert.Equal(0, fusion.FloatConvolutions);
+        Assert.True(fusion.Int8Additions > 0, fusion.ToString());
+        Assert.Equal(1, fusion.Int8Gemms);
+        var input = NoiseTensors.Batch(4, 3, Size, seed: 9);
         var (fp32, int8) = (Run(model, input)["logits"], Run(quantized, input)["logits"]);
         Assert.True(Cosine(fp32, int8) > 0.98, $"cosine {Cosine(fp32, int8)}");
     }
@@ -72,7 +71,7 @@ public sealed class QdqRewriterTests
             Assert.Equal("DequantizeLinear", quantized.Graph.Node.Single(n => n.Output.Contains(name)).OpType);
         }
 
-        var input = TestImages.Batch(2, 3, Size, seed: 5);
+        var input = NoiseTensors.Batch(2, 3, Size, seed: 5);
         var (fp32, int8) = (Run(model, input), Run(quantized, input));
         Assert.True(Cosine(fp32["embedding"], int8["embedding"]) > 0.98);
         Assert.True(Cosine(fp32["feature_map"], int8["feature_map"]) > 0.98);
@@ -105,42 +104,9 @@ public sealed class QdqRewriterTests
         Assert.Contains("opset 11", error.Message);
     }
 
-    /// <summary>Min/max calibration on a few pseudo-images: the ranges every quantized tensor takes.</summary>
-    internal static (ModelProto Quantized, ModelProto Prepared) Quantize(ModelProto model)
-    {
-        var prepared = FloatGraphPreparation.Prepare(model);
-        var tensors = QdqRewriter.CalibrationTensors(prepared);
-        var probe = prepared.Clone();
-        foreach (var name in tensors.Where(t => probe.Graph.Output.All(o => o.Name != t) && probe.Graph.Input.All(i => i.Name != t)))
-        {
-            probe.Graph.Output.Add(new ValueInfoProto
-            {
-                Name = name,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-            });
-        }
-
-        var input = TestImages.Batch(8, 3, Size, seed: 2);
-        var outputs = Run(probe, input);
-        outputs[tensors[0]] = input;
-        var ranges = tensors.ToDictionary(t => t, t => new TensorRange(outputs[t].Min(), outputs[t].Max()));
-        return (QdqRewriter.Rewrite(prepared, ranges), prepared);
-    }
-
-    private static ModelProto Optimized(ModelProto model)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"qdq-{Guid.NewGuid():N}.onnx");
-        try
-        {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = path };
-            using var session = new InferenceSession(model.ToByteArray(), options);
-            return OnnxModelFile.Read(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    /// <summary>Min/max calibration on a few pseudo-images, and the prepared fp32 graph it started from.</summary>
+    internal static (ModelProto Quantized, ModelProto Prepared) Quantize(ModelProto model) =>
+        (Int8Models.Quantize(model, Size), FloatGraphPreparation.Prepare(model));
 
     private static Dictionary<string, float[]> Run(ModelProto model, float[] input)
     {

@@ -2,9 +2,9 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using ResNetService.Onnx.Protos;
-using ResNetService.Onnx.Quantization;
+using ResNetService.Onnx.Graph;
 
-namespace ResNetService.Trainer.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>
 /// Runs calibration images through the prepared fp32 graph with every tensor to be quantized made an output, and keeps
@@ -19,14 +19,7 @@ public static class Calibration
     {
         var probe = prepared.Clone();
         var inputName = tensors[0];
-        foreach (var name in tensors.Skip(1).Where(t => probe.Graph.Output.All(o => o.Name != t)))
-        {
-            probe.Graph.Output.Add(new ValueInfoProto
-            {
-                Name = name,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-            });
-        }
+        probe.Graph.AddFloatOutputs(tensors.Skip(1));
 
         var histograms = tensors.ToDictionary(t => t, _ => new RangeHistogram(), StringComparer.Ordinal);
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };

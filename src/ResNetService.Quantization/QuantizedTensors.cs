@@ -3,7 +3,7 @@ using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using DataType = ResNetService.Onnx.Protos.TensorProto.Types.DataType;
 
-namespace ResNetService.Onnx.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>The integer initializers a QDQ graph needs: int8 weights, int32 biases, uint8 and int8 zero points, float scales.</summary>
 internal static class QuantizedTensors

@@ -1,7 +1,7 @@
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 
-namespace ResNetService.Onnx.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>
 /// Brings an fp32 ResNet graph to the form quantization works on, without changing what it computes: weights reached

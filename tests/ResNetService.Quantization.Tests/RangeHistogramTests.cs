@@ -1,6 +1,4 @@
-using ResNetService.Onnx.Quantization;
-
-namespace ResNetService.Onnx.Tests.Quantization;
+namespace ResNetService.Quantization.Tests;
 
 public sealed class RangeHistogramTests
 {

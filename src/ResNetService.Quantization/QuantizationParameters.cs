@@ -1,4 +1,4 @@
-namespace ResNetService.Onnx.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>
 /// How a tensor maps to 8 bits: real = scale x (q - zero point). Activations are uint8 with a zero point (the

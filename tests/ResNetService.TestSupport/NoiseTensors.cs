@@ -1,8 +1,9 @@
-namespace ResNetService.Onnx.Tests;
+namespace ResNetService.TestSupport;
 
-/// <summary>Deterministic pseudo-images: roughly what a normalized photo looks like to the network.</summary>
-internal static class TestImages
+/// <summary>Deterministic pseudo-images as model inputs: roughly what a normalized photo looks like to the network.</summary>
+public static class NoiseTensors
 {
+    /// <summary>[batch, channels, size, size] values, uniform in [-2, 2).</summary>
     public static float[] Batch(int batch, int channels, int size, int seed)
     {
         var random = new Random(seed);

@@ -1,6 +1,6 @@
 using ResNetService.Onnx.Protos;
 
-namespace ResNetService.Onnx.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>Who produces and who reads each tensor of a graph, and its weights by name: what the rewrites ask.</summary>
 internal sealed class GraphIndex

@@ -2,7 +2,7 @@ using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
 using static ResNetService.Onnx.Graph.OnnxAttributes;
 
-namespace ResNetService.Onnx.Quantization;
+namespace ResNetService.Quantization;
 
 /// <summary>
 /// Rewrites a prepared fp32 ResNet graph (<see cref="FloatGraphPreparation"/>) into ONNX's QDQ form, the form ONNX

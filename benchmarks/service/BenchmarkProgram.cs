@@ -20,6 +20,11 @@ public static class BenchmarkProgram
             Console.WriteLine("Writing a random-weight ResNet-50 (224x224, 1000 classes) and the JPEGs...");
             var model = BenchmarkInputs.WriteModel(folder, FindLabels());
             var jpegs = BenchmarkInputs.Jpegs(batch);
+            if (args.Contains("--int8"))
+            {
+                await Int8Comparison.RunAsync(folder, model, jpegs, iterations, batch, clients, reduceRange: !args.Contains("--full-range"));
+                return;
+            }
 
             // Two more models in a repository (links to the same file), to show that loaded models share the cores
             // without slowing one another down. The service's sessions share ONNX Runtime's global thread pools when
@@ -36,21 +41,7 @@ public static class BenchmarkProgram
             Console.WriteLine($"Service sessions share global thread pools: {shared}");
 
             using var onnxRuntime = new OrtBaseline(model, batch, clients);
-            await using var service = new LoopbackService(new Dictionary<string, string?>
-            {
-                ["Model:Path"] = model,
-                ["ModelRepository:Root"] = repository,
-                ["ModelRepository:PollInterval"] = "00:00:00",
-                ["Batching:MaxBatchSize"] = batch.ToString(),
-                ["Batching:MaxBatchDelay"] = "00:00:00.002",
-                ["Batching:QueueCapacity"] = (4 * batch).ToString(),
-                ["Batching:QueueTimeout"] = "00:00:00", // no deadline: a busy shared machine must not turn slow answers into refusals
-                ["Uploads:MaxFilesPerBatch"] = batch.ToString(),
-                ["Uploads:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(),
-                ["V2:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(), // a JSON batch of 32 (about 60 MB) too
-                ["V2:MaxBatchSize"] = batch.ToString(),
-                ["Serilog:MinimumLevel:Default"] = "Warning",
-            });
+            await using var service = new LoopbackService(ServiceSettings(model, repository, batch));
             service.StartServer();
             using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromMinutes(5) };
             Console.WriteLine($"Service listening on {service.Address}");
@@ -125,6 +116,23 @@ public static class BenchmarkProgram
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>The service's settings in every scenario: batches of the size measured, no deadline, large bodies.</summary>
+    public static Dictionary<string, string?> ServiceSettings(string model, string repository, int batch) => new()
+    {
+        ["Model:Path"] = model,
+        ["ModelRepository:Root"] = repository,
+        ["ModelRepository:PollInterval"] = "00:00:00",
+        ["Batching:MaxBatchSize"] = batch.ToString(),
+        ["Batching:MaxBatchDelay"] = "00:00:00.002",
+        ["Batching:QueueCapacity"] = (4 * batch).ToString(),
+        ["Batching:QueueTimeout"] = "00:00:00", // no deadline: a busy shared machine must not turn slow answers into refusals
+        ["Uploads:MaxFilesPerBatch"] = batch.ToString(),
+        ["Uploads:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(),
+        ["V2:MaxRequestBytes"] = (256 * 1024 * 1024).ToString(), // a JSON batch of 32 (about 60 MB) too
+        ["V2:MaxBatchSize"] = batch.ToString(),
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+    };
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -6,8 +6,8 @@ namespace ResNetService.Benchmarks.Service;
 /// <summary>Drives the running service over HTTP on loopback; every call is one timed round.</summary>
 public sealed class ServiceClient(HttpClient http)
 {
-    /// <summary>One POST /classify/batch with all <paramref name="jpegs"/>.</summary>
-    public async Task<TimeSpan> BatchAsync(byte[][] jpegs)
+    /// <summary>One POST /classify/batch (or <paramref name="route"/>) with all <paramref name="jpegs"/>.</summary>
+    public async Task<TimeSpan> BatchAsync(byte[][] jpegs, string route = "/classify/batch")
     {
         using var form = new MultipartFormDataContent();
         for (var i = 0; i < jpegs.Length; i++)
@@ -18,7 +18,7 @@ public sealed class ServiceClient(HttpClient http)
         }
 
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.PostAsync("/classify/batch?top=5", form);
+        using var response = await http.PostAsync($"{route}?top=5", form);
         await EnsureAsync(response);
         return Stopwatch.GetElapsedTime(started);
     }

@@ -43,6 +43,7 @@ public static class OrtEnvironment
             {
                 GlobalIntraOpNumThreads = intraOpThreads ?? 0,
                 GlobalInterOpNumThreads = interOpThreads ?? 0,
+                GlobalSpinControl = false,
             };
             var options = new EnvironmentCreationOptions { threadOptions = threading };
             try

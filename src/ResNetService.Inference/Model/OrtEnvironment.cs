@@ -43,7 +43,7 @@ public static class OrtEnvironment
             {
                 GlobalIntraOpNumThreads = intraOpThreads ?? 0,
                 GlobalInterOpNumThreads = interOpThreads ?? 0,
-                GlobalSpinControl = false,
+                GlobalSpinControl = false, // idle workers sleep: spinning ones would take the cores requests decode images on
             };
             var options = new EnvironmentCreationOptions { threadOptions = threading };
             try

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Numerics.Tensors;
 using ResNetService.Api.Embeddings;
 using ResNetService.Api.Explanations;
 using ResNetService.Api.Models;
@@ -64,7 +65,7 @@ public sealed class QuantizedModelTests(QuantizedModelTests.Services services) :
         Assert.Equal([-1L, 512], info.Features.Embedding!.Shape);
         Assert.True(info.Features.Explanations, info.Features.ExplanationUnavailable);
         Assert.Equal(fp32.Length, int8.Length);
-        var cosine = fp32.Zip(int8, (x, y) => (double)x * y).Sum() / Math.Sqrt(fp32.Sum(x => (double)x * x) * int8.Sum(y => (double)y * y));
+        var cosine = TensorPrimitives.CosineSimilarity(fp32, int8);
         Assert.True(cosine > 0.95, $"embedding cosine {cosine}");
         Assert.Equal((2, 2), (explanation.Width, explanation.Height)); // the 64-pixel input's last feature map
         Assert.All(explanation.Map, row => Assert.All(row, value => Assert.True(float.IsFinite(value))));

@@ -178,6 +178,22 @@ public class ImageDecoderTests
         Assert.Equal((2000, 1500), (full.Width, full.Height));
     }
 
+    [Theory]
+    [InlineData(640, 480, 400, 300)] // 5/8: 4/8 would give a 240-pixel shorter side
+    [InlineData(1024, 768, 384, 288)] // 3/8
+    [InlineData(300, 300, 263, 263)] // 7/8 (rounded up), the last step before full size
+    [InlineData(270, 270, 270, 270)] // 7/8 would be 237: decoded in full
+    public void A_jpeg_is_decoded_at_the_smallest_eighth_that_keeps_the_shorter_side_at_256(
+        int width, int height, int decodedWidth, int decodedHeight)
+    {
+        using var photo = TestImages.Noise(width, height, seed: 4);
+        var jpeg = TestImages.Encode(photo, SKEncodedImageFormat.Jpeg, 85);
+
+        using var decoded = ImageDecoder.Decode(jpeg, Limits, PreprocessingSettings.ImageNet);
+
+        Assert.Equal((decodedWidth, decodedHeight), (decoded.Width, decoded.Height));
+    }
+
     [Fact]
     public void A_png_is_decoded_at_full_size_because_it_cannot_be_scaled_while_decoding()
     {

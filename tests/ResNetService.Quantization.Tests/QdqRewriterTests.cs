@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -43,7 +44,7 @@ public sealed class QdqRewriterTests
         Assert.Equal(1, fusion.Int8Gemms);
         var input = NoiseTensors.Batch(4, 3, Size, seed: 9);
         var (fp32, int8) = (Run(model, input)["logits"], Run(quantized, input)["logits"]);
-        Assert.True(Cosine(fp32, int8) > 0.98, $"cosine {Cosine(fp32, int8)}");
+        Assert.True(TensorPrimitives.CosineSimilarity(fp32, int8) > 0.98, $"cosine {TensorPrimitives.CosineSimilarity(fp32, int8)}");
     }
 
     [Fact]
@@ -73,8 +74,8 @@ public sealed class QdqRewriterTests
 
         var input = NoiseTensors.Batch(2, 3, Size, seed: 5);
         var (fp32, int8) = (Run(model, input), Run(quantized, input));
-        Assert.True(Cosine(fp32["embedding"], int8["embedding"]) > 0.98);
-        Assert.True(Cosine(fp32["feature_map"], int8["feature_map"]) > 0.98);
+        Assert.True(TensorPrimitives.CosineSimilarity(fp32["embedding"], int8["embedding"]) > 0.98);
+        Assert.True(TensorPrimitives.CosineSimilarity(fp32["feature_map"], int8["feature_map"]) > 0.98);
     }
 
     [Theory]
@@ -115,17 +116,6 @@ public sealed class QdqRewriterTests
         var tensor = new DenseTensor<float>(input, [batch, 3, Size, Size]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputNames[0], tensor)]);
         return results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
-    }
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            (dot, na, nb) = (dot + a[i] * (double)b[i], na + a[i] * (double)a[i], nb + b[i] * (double)b[i]);
-        }
-
-        return dot / Math.Sqrt(na * nb);
     }
 
     private static float MaxAbs(float[] values) => values.Max(Math.Abs);

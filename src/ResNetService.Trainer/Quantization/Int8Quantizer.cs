@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
 using ResNetService.Onnx.Protos;
@@ -153,13 +154,9 @@ public static class Int8Quantizer
 
     private static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        double dot = 0, nx = 0, ny = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            (dot, nx, ny) = (dot + x[i] * (double)y[i], nx + x[i] * (double)x[i], ny + y[i] * (double)y[i]);
-        }
-
-        return nx == 0 || ny == 0 ? (nx == ny ? 1 : 0) : dot / Math.Sqrt(nx * ny);
+        // NaN when a vector is all zeros: two such vectors agree, one alone does not.
+        var cosine = TensorPrimitives.CosineSimilarity(x, y);
+        return float.IsNaN(cosine) ? (x.SequenceEqual(y) ? 1 : 0) : cosine;
     }
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -28,7 +28,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddServiceLogging();
 builder.Services.AddServiceProblemDetails();
 builder.Services.AddUploads();
-builder.Services.AddImageClassifier(builder.Configuration);
+builder.Services.AddModelRepository(builder.Configuration);
 builder.Services.AddGracefulShutdown(builder.Configuration); // After the models: they unload after the drain.
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();

@@ -7,8 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ResNetService.Api.Health;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Support;
-using ResNetService.Inference.Classification;
-using ResNetService.Inference.Hosting;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.Tests;
 
@@ -62,9 +61,10 @@ public sealed class HealthTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task The_readiness_check_is_unhealthy_until_a_model_is_activated()
+    public async Task The_readiness_check_is_unhealthy_until_the_default_model_is_loaded()
     {
-        var check = new ModelReadyHealthCheck(new ImageClassifierHost());
+        using var repository = new ModelRepository();
+        var check = new ModelReadyHealthCheck(repository);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
@@ -74,7 +74,7 @@ public sealed class HealthTests(ServiceFixture fixture)
     [Fact]
     public async Task Before_the_model_is_ready_the_service_is_live_but_not_ready_and_refuses_work()
     {
-        // A classifier host that is never activated: what the service looks like while the model loads.
+        // A default model whose only version does not serve: what the service looks like while a model loads or drains.
         await using var factory = new NotReadyFactory(fixture.Model.Path);
         using var client = factory.CreateClient();
 
@@ -100,7 +100,7 @@ public sealed class HealthTests(ServiceFixture fixture)
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageClassifier>(new ImageClassifierHost())));
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IClassifierFactory>(new UnloadedClassifierFactory())));
         }
     }
 }

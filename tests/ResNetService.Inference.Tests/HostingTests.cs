@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Hosting;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Inference.Tests;
 
@@ -18,12 +18,12 @@ public class HostingTests : IClassFixture<ModelFiles>
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _files.Folder });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddImageClassifier(builder.Configuration);
+        builder.Services.AddModelRepository(builder.Configuration);
         return builder.Build();
     }
 
     [Fact]
-    public async Task The_classifier_is_ready_only_after_the_host_loaded_and_warmed_up_the_model()
+    public async Task The_default_model_serves_only_after_the_host_loaded_and_warmed_it_up_and_unloads_at_stop()
     {
         _files.Write("hosted", ModelFiles.SmallModelMetadata());
         using var host = Build(new()
@@ -33,23 +33,26 @@ public class HostingTests : IClassFixture<ModelFiles>
             ["Batching:MaxBatchSize"] = "2",
             ["Batching:MaxBatchDelay"] = "00:00:00.001",
         });
-        var classifier = host.Services.GetRequiredService<IImageClassifier>();
+        var repository = host.Services.GetRequiredService<ModelRepository>();
 
-        Assert.False(classifier.IsReady);
-        Assert.Throws<ModelNotReadyException>(() => classifier.Info);
+        Assert.Throws<ModelNotReadyException>(() => repository.Acquire(null, null));
         await host.StartAsync();
         using var image = TestImages.Noise(32, 32, seed: 4);
-        var readyAfterStart = classifier.IsReady;
+        var model = repository.Default;
+        var lease = repository.Acquire(null, null);
+        var classifier = lease.Classifier;
         var info = classifier.Info;
         var result = await classifier.ClassifyAsync(TestImages.Png(image), topK: 2);
+        lease.Dispose();
         await host.StopAsync();
 
-        Assert.True(readyAfterStart);
+        Assert.Equal(("hosted", 1L, true), (model.Name, lease.Version, model.IsDefault));
         Assert.Equal(2, result.Predictions.Count);
         Assert.Equal(ExecutionProviderSelector.CpuProvider, info.ExecutionProvider);
         Assert.NotNull(info.ExecutionProviderFallbackReason);
         Assert.Equal(Path.Combine(_files.Folder, "hosted.onnx"), info.FilePath);
         Assert.False(classifier.IsReady);
+        Assert.Throws<ModelNotReadyException>(() => repository.Acquire(null, null));
     }
 
     [Theory]
@@ -92,6 +95,6 @@ public class HostingTests : IClassFixture<ModelFiles>
         var error = await Assert.ThrowsAsync<ModelLoadException>(() => host.StartAsync());
 
         Assert.Contains("Cuda", error.Message);
-        Assert.False(host.Services.GetRequiredService<IImageClassifier>().IsReady);
+        Assert.Throws<ModelNotReadyException>(() => host.Services.GetRequiredService<ModelRepository>().Acquire(null, null));
     }
 }

@@ -56,7 +56,7 @@ public class ModelOptionsTests
         var contentRoot = AppContext.BaseDirectory;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
         builder.Configuration.AddInMemoryCollection(EveryOption);
-        builder.Services.AddImageClassifier(builder.Configuration);
+        builder.Services.AddModelRepository(builder.Configuration);
         using var host = builder.Build();
 
         var options = host.Services.GetRequiredService<IOptions<ModelOptions>>().Value;

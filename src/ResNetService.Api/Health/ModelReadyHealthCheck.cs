@@ -1,35 +1,43 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using ResNetService.Inference.Classification;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.Health;
 
 /// <summary>
-/// Ready once the model is loaded and its warm-up batch has run; reports the model, where it runs and, when Auto
-/// settled for the CPU, why.
+/// Healthy while the default model has a serving version; reports the model, where it runs and, when Auto settled
+/// for the CPU, why.
 /// </summary>
-public sealed class ModelReadyHealthCheck(IImageClassifier classifier) : IHealthCheck
+public sealed class ModelReadyHealthCheck(ModelRepository repository) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!classifier.IsReady)
+        ModelLease lease;
+        try
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("The model is loading or warming up."));
+            lease = repository.Acquire(null, null);
+        }
+        catch (Exception e) when (e is Inference.ModelNotReadyException or Inference.ModelNotFoundException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"The default model has no serving version: {e.Message}"));
         }
 
-        var info = classifier.Info;
-        var statistics = classifier.Statistics;
-        var data = new Dictionary<string, object>
+        using (lease)
         {
-            ["model"] = info.Name,
-            ["executionProvider"] = info.ExecutionProvider,
-            ["queueLength"] = statistics.QueueLength,
-        };
-        // Ready on the CPU although CUDA was asked for (Auto): the probe's answer says why, e.g. a missing CUDA library.
-        if (info.ExecutionProviderFallbackReason is { } reason)
-        {
-            data["executionProviderFallbackReason"] = reason;
-        }
+            var info = lease.Classifier.Info;
+            var data = new Dictionary<string, object>
+            {
+                ["model"] = info.Name,
+                ["version"] = lease.Version,
+                ["executionProvider"] = info.ExecutionProvider,
+                ["queueLength"] = lease.Classifier.Statistics.QueueLength,
+            };
+            // Ready on the CPU although CUDA was asked for (Auto): the probe's answer says why, e.g. a missing CUDA library.
+            if (info.ExecutionProviderFallbackReason is { } reason)
+            {
+                data["executionProviderFallbackReason"] = reason;
+            }
 
-        return Task.FromResult(HealthCheckResult.Healthy("The model is loaded and warmed up.", data));
+            return Task.FromResult(HealthCheckResult.Healthy("The default model serves.", data));
+        }
     }
 }

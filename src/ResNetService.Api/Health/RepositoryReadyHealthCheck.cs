@@ -5,8 +5,10 @@ using ResNetService.Inference.Repository;
 namespace ResNetService.Api.Health;
 
 /// <summary>
-/// Ready once every model of the repository has every version its policy chose at start loaded and warmed up, as
-/// Triton's strict readiness; reports each model's readiness, so a failed one is named.
+/// The repository's share of readiness (<see cref="ModelRepository.IsReady"/>): unhealthy until every model found at
+/// start has had its first load attempt, and, in strict mode only, while any model has no serving version. A model that
+/// cannot serve otherwise makes it degraded, which still answers 200: one bad file never takes a replica out of its
+/// load balancer. Reports each model's state, so a failed one is named.
 /// </summary>
 public sealed class RepositoryReadyHealthCheck(ModelRepository repository) : IHealthCheck
 {
@@ -16,10 +18,14 @@ public sealed class RepositoryReadyHealthCheck(ModelRepository repository) : IHe
         var data = models.ToDictionary(
             model => model.Name,
             model => (object)(model.Reason ?? string.Join(", ", model.Versions
-                .Where(version => version.Selected)
+                .Where(version => version.Selected || version.Current is not null)
                 .Select(version => $"{version.Version}: {ModelVersionResponse.StateName(version.State)}{(version.Reason is null ? "" : $" ({version.Reason})")}"))));
-        return Task.FromResult(repository.IsReady
-            ? HealthCheckResult.Healthy($"{models.Count} model(s) ready.", data)
-            : HealthCheckResult.Unhealthy("Some models are loading or could not be loaded.", data: data));
+        var failing = models.Where(model => !model.IsReady).Select(model => model.Name).ToList();
+        var result =
+            !repository.Scanned ? HealthCheckResult.Unhealthy("The models found at start are still loading.", data: data)
+            : failing.Count == 0 ? HealthCheckResult.Healthy($"{models.Count} model(s) serve.", data)
+            : repository.StrictReadiness ? HealthCheckResult.Unhealthy($"Not serving (strict readiness): {string.Join(", ", failing)}.", data: data)
+            : HealthCheckResult.Degraded($"Not serving: {string.Join(", ", failing)}; the other models serve.", data: data);
+        return Task.FromResult(result);
     }
 }

@@ -26,7 +26,8 @@ public static class LoggingSetup
             var configuration = provider.GetRequiredService<IConfiguration>();
             logger.ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(provider)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Filter.ByExcluding(IsHealthCheckResult);
 
             if (configuration.GetValue<bool>(JsonSwitch))
             {
@@ -52,12 +53,29 @@ public static class LoggingSetup
 
     /// <summary>
     /// The level of a request's line: Error for an exception or a 5xx, except a 503 for overload or a model not ready
-    /// (expected under load: Debug, see <see cref="ExpectedUnavailability"/>); Debug for the health and metrics endpoints,
-    /// which probes and scrapers hit every few seconds; Information for the rest.
+    /// (expected under load: Debug, see <see cref="ExpectedUnavailability"/>) and a probe's 503 (not ready while models
+    /// load or the service drains: the probe's answer says so); Debug for the health and metrics endpoints, which probes
+    /// and scrapers hit every few seconds; Information for the rest.
     /// </summary>
     public static LogEventLevel RequestLevel(HttpContext httpContext, double elapsedMs, Exception? exception) =>
         exception is null && ExpectedUnavailability.IsMarked(httpContext) ? LogEventLevel.Debug
+        : exception is null && IsProbeAnswer(httpContext) ? LogEventLevel.Debug
         : exception is not null || httpContext.Response.StatusCode >= 500 ? LogEventLevel.Error
         : TelemetrySetup.IsMachinePolled(httpContext.Request.Path) ? LogEventLevel.Debug
         : LogEventLevel.Information;
+
+    /// <summary>A probe's answer that says "not ready" (503) or "ready" (200): neither is a failure of the service.</summary>
+    private static bool IsProbeAnswer(HttpContext httpContext) =>
+        TelemetrySetup.IsMachinePolled(httpContext.Request.Path) && httpContext.Response.StatusCode is StatusCodes.Status503ServiceUnavailable;
+
+    /// <summary>
+    /// ASP.NET Core's health check service logs every unhealthy check of every probe at Error and every degraded one at
+    /// Warning: dozens of lines while models load, and one per probe for as long as a model cannot serve. The probe's
+    /// answer carries the same facts, and the models' own lines (a refused file: one Warning) say what happened; a check
+    /// that throws is still logged.
+    /// </summary>
+    internal static bool IsHealthCheckResult(LogEvent logEvent) =>
+        logEvent.Exception is null
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService" };
 }

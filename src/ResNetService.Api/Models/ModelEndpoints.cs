@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.Models;
@@ -42,8 +39,7 @@ public static class ModelEndpoints
         return routes;
     }
 
-    public static Ok<ModelInfoResponse> GetModel(IImageClassifier classifier, IOptions<BatchingOptions> batching) =>
-        TypedResults.Ok(ModelInfoResponse.From(classifier.Info, batching.Value, classifier.Statistics));
+    public static Ok<ModelInfoResponse> GetModel(TargetModel target) => TypedResults.Ok(Describe(target.Generation));
 
     public static Ok<RepositoryResponse> ListModels(ModelRepository repository) =>
         TypedResults.Ok(new RepositoryResponse(repository.IsReady, [.. repository.Models.Select(model => RepositoryModelResponse.From(model))]));
@@ -55,11 +51,7 @@ public static class ModelEndpoints
         return TypedResults.Ok(RepositoryModelResponse.From(model, serving is null ? null : Describe(serving)));
     }
 
-    public static Ok<ModelInfoResponse> GetModelVersion(string name, long version, ModelRepository repository)
-    {
-        using var lease = repository.Acquire(name, version);
-        return TypedResults.Ok(Describe(lease.Generation));
-    }
+    public static Ok<ModelInfoResponse> GetModelVersion(TargetModel target) => TypedResults.Ok(Describe(target.Generation));
 
     private static ModelInfoResponse Describe(ClassifierGeneration generation) =>
         ModelInfoResponse.From(generation.Classifier.Info, generation.Batching, generation.Classifier.Statistics);

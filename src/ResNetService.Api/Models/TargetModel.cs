@@ -6,28 +6,27 @@ namespace ResNetService.Api.Models;
 
 /// <summary>
 /// The model a request is for, bound from its route: the default model at <c>/embed</c>, a repository model at
-/// <c>/models/{name}/embed</c> (its latest ready version) or <c>/models/{name}/versions/{version}/embed</c>. A
-/// repository model's session is held (leased) until the response is done, so a reload cannot pull it away.
-/// Unknown models fail the binding with <see cref="Inference.ModelNotFoundException"/> (404).
+/// <c>/models/{name}/embed</c> (its latest serving version) or <c>/models/{name}/versions/{version}/embed</c>. Every
+/// route reaches its model this one way: the session is held (leased) until the response is done, so a reload cannot
+/// pull it away. Unknown models fail the binding with <see cref="Inference.ModelNotFoundException"/> (404), models
+/// without a serving version with <see cref="Inference.ModelNotReadyException"/> (503).
 /// </summary>
-public sealed class TargetModel(IImageClassifier classifier)
+public sealed class TargetModel(ModelLease lease)
 {
     /// <summary>The route prefixes every per-model endpoint is mapped under.</summary>
     public static IReadOnlyList<string> RoutePrefixes { get; } = ["", "/models/{name}", "/models/{name}/versions/{version:long}"];
 
-    public IImageClassifier Classifier { get; } = classifier;
+    public IImageClassifier Classifier => lease.Classifier;
+
+    /// <summary>The loaded version held, with the batching it runs with.</summary>
+    public ClassifierGeneration Generation => lease.Generation;
 
     public static ValueTask<TargetModel> BindAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        if (context.Request.RouteValues["name"] is not string name)
-        {
-            return ValueTask.FromResult(new TargetModel(services.GetRequiredService<IImageClassifier>()));
-        }
-
-        long? version = context.Request.RouteValues["version"] is string text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
-        var lease = services.GetRequiredService<ModelRepository>().Acquire(name, version);
+        var route = context.Request.RouteValues;
+        long? version = route["version"] is string text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
+        var lease = context.RequestServices.GetRequiredService<ModelRepository>().Acquire(route["name"] as string, version);
         context.Response.RegisterForDispose(lease);
-        return ValueTask.FromResult(new TargetModel(lease.Classifier));
+        return ValueTask.FromResult(new TargetModel(lease));
     }
 }

@@ -9,7 +9,7 @@ public static class ShutdownSetup
     /// <summary>
     /// Registers the graceful stop (<see cref="GracefulShutdown"/>), its readiness check and request counting, binds the
     /// <c>Shutdown</c> section, and gives the host a shutdown time that covers the accept delay and the drain. Call it
-    /// after <c>AddImageClassifier</c>: hosted services stop in reverse order, so the models unload after it.
+    /// after <c>AddModelRepository</c>: hosted services stop in reverse order, so the models unload after it.
     /// </summary>
     public static IServiceCollection AddGracefulShutdown(this IServiceCollection services, IConfiguration configuration)
     {

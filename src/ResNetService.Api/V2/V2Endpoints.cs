@@ -72,7 +72,11 @@ public static class V2Endpoints
 
     /// <summary>Ready when every model of the repository is and no shutdown has begun: the same rule as <c>/health/ready</c>.</summary>
     public static IResult ServerReady(ModelRepository repository, GracefulShutdown shutdown) =>
-        repository.IsReady && !shutdown.IsStopping ? Results.Ok() : Results.BadRequest();
+        repository.IsReady && !shutdown.IsStopping ? Results.Ok()
+        : NotReady(shutdown.IsStopping ? "The server is shutting down." : "The models do not make the server ready yet (see GET /health/ready).");
+
+    /// <summary>The protocol's "false" for a readiness question: a 400 with its error body, an answer rather than a problem.</summary>
+    private static IResult NotReady(string why) => TypedResults.BadRequest(new V2Error(why));
 
     public static IResult ModelMetadata(string name, string? version, ModelRepository repository)
     {
@@ -91,7 +95,9 @@ public static class V2Endpoints
         var ready = version is null
             ? model.Versions.Any(v => v.State == ModelVersionState.Ready)
             : Find(model, version).State == ModelVersionState.Ready;
-        return ready ? Results.Ok() : Results.BadRequest();
+        return ready ? Results.Ok() : NotReady(version is null
+            ? $"No version of model '{name}' serves."
+            : $"Version {version} of model '{name}' does not serve.");
     }
 
     public static async Task<IResult> InferAsync(
@@ -106,18 +112,14 @@ public static class V2Endpoints
         return new V2InferenceResult(await inference.RunAsync(parsed, body, cancellationToken));
     }
 
-    /// <summary>The session for a model and (optional) version; the protocol's versions are strings, ours numbers.</summary>
+    /// <summary>
+    /// The lease every route takes (<see cref="ServedModel.Acquire"/>); the protocol's versions are strings, ours
+    /// numbers, and its unknown names answer in its own error body.
+    /// </summary>
     private static ModelLease Acquire(ModelRepository repository, string name, string? version)
     {
         var model = Find(repository, name);
-        try
-        {
-            return model.Acquire(version is null ? null : Find(model, version).Version);
-        }
-        catch (ModelNotFoundException e)
-        {
-            throw V2Exception.NotFound(e.Message);
-        }
+        return model.Acquire(version is null ? null : Find(model, version).Version);
     }
 
     private static ServedModel Find(ModelRepository repository, string name)

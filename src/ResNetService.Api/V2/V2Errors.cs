@@ -48,6 +48,7 @@ public static class V2Errors
             OverloadedException overloaded => (StatusCodes.Status503ServiceUnavailable, overloaded.Message, overloaded.RetryAfter),
             QueueTimeoutException timedOut => (StatusCodes.Status503ServiceUnavailable, timedOut.Message, timedOut.RetryAfter),
             TooManyRowsException tooMany => (StatusCodes.Status400BadRequest, tooMany.Message, null),
+            ModelNotFoundException notFound => (StatusCodes.Status404NotFound, notFound.Message, null),
             ModelNotReadyException notReady => (StatusCodes.Status503ServiceUnavailable, notReady.Message, TimeSpan.FromSeconds(5)),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "The request body exceeds the configured limit (V2:MaxRequestBytes).", null),

@@ -7,7 +7,7 @@ public static class V2Setup
 {
     /// <summary>
     /// Binds and validates <see cref="V2Options"/>. The V2 routes find models in the same model repository as the REST
-    /// routes (registered by <c>AddImageClassifier</c>).
+    /// routes (registered by <c>AddModelRepository</c>).
     /// </summary>
     public static IServiceCollection AddV2(this IServiceCollection services)
     {

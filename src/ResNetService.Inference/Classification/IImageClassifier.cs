@@ -8,8 +8,8 @@ namespace ResNetService.Inference.Classification;
 
 /// <summary>
 /// Classifies encoded images with the loaded model. Decoding and preprocessing run on the caller's thread; model runs
-/// are shared between concurrent callers by a dynamic batcher. Registered as a singleton by
-/// <c>AddImageClassifier</c> (Hosting/ImageClassifierSetup.cs).
+/// are shared between concurrent callers by a dynamic batcher. One serves each loaded version of a model; requests
+/// reach it through a lease from the <c>ModelRepository</c>.
 /// </summary>
 public interface IImageClassifier
 {

@@ -2,52 +2,57 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
-using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
+using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Repository;
 
 /// <summary>
-/// Keeps the <see cref="ModelRepository"/> in step with the repository folder: lists the default model at once (its
-/// loading is <see cref="ModelLoaderService"/>'s), reads the folder after start-up, in the background so that the
-/// service answers (and reports itself not ready) meanwhile, then again every <see cref="ModelRepositoryOptions.PollInterval"/>
-/// for new, changed and removed models and versions (<see cref="RepositorySynchronizer"/>).
+/// The one lifecycle of every model. While the host starts it loads and warms up the default model (the <c>Model</c>
+/// section), so the service never listens without it: a missing file or an unavailable required GPU stops start-up
+/// with a <see cref="ModelLoadException"/>. Then, in the background so that the service answers (and reports itself
+/// not ready) meanwhile, it reads the repository folder, and again every <see cref="ModelRepositoryOptions.PollInterval"/>
+/// for a changed default file and new, changed and removed models and versions (<see cref="RepositorySynchronizer"/>).
+/// On stop, after the server has drained its requests (hosted services stop in reverse order, the server first), every
+/// version is unloaded once the requests that hold it have finished, or when the host's shutdown time runs out.
 /// </summary>
 public sealed class ModelRepositoryLoader(
     ModelRepository repository,
-    IImageClassifier defaultModel,
     IOptions<ModelOptions> modelOptions,
     IOptions<ModelRepositoryOptions> repositoryOptions,
     IOptions<BatchingOptions> batchingOptions,
-    IOptions<ImageLimits> imageLimits,
+    IClassifierFactory classifiers,
     ILoggerFactory loggerFactory,
     MemoryBudget memory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private RepositorySynchronizer? _synchronizer;
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = modelOptions.Value;
+        var shared = OrtEnvironment.UseSharedThreadPools(options.IntraOpThreads, options.InterOpThreads);
+        _logger.LogInformation(shared
+            ? "ONNX Runtime sessions share global thread pools (Model:IntraOpThreads, Model:InterOpThreads)"
+            : "ONNX Runtime was started before the service: each session keeps its own thread pools");
+        _synchronizer = new RepositorySynchronizer(
+            repository, repositoryOptions.Value, options, batchingOptions.Value, classifiers, loggerFactory, memory);
+        await _synchronizer.LoadDefaultAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        AddDefaultModel();
-        var options = repositoryOptions.Value;
-        if (string.IsNullOrWhiteSpace(options.Root))
-        {
-            repository.MarkScanned();
-            return;
-        }
-
-        _synchronizer = new RepositorySynchronizer(
-            repository, options, modelOptions.Value, batchingOptions.Value, imageLimits.Value, loggerFactory, memory);
         await SyncAsync(stoppingToken);
         repository.MarkScanned();
-        if (options.PollInterval <= TimeSpan.Zero)
+        var poll = repositoryOptions.Value.PollInterval;
+        if (poll <= TimeSpan.Zero)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(options.PollInterval);
+        using var timer = new PeriodicTimer(poll);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await SyncAsync(stoppingToken);
@@ -57,17 +62,19 @@ public sealed class ModelRepositoryLoader(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        foreach (var version in repository.Models.Where(model => !model.IsDefault).SelectMany(model => model.Versions))
+        if (_synchronizer is null)
         {
-            if (version.Unload() is { } generation)
-            {
-                await generation.RetireAsync();
-            }
+            return;
         }
 
-        if (_synchronizer is not null)
+        _synchronizer.UnloadAll();
+        try
         {
-            await _synchronizer.DrainAsync();
+            await _synchronizer.DrainAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("Shutdown time ran out before every model had finished its requests");
         }
     }
 
@@ -82,13 +89,5 @@ public sealed class ModelRepositoryLoader(
             // A pass that fails (an unreadable folder, a race with a deletion) is logged; the next pass tries again.
             _logger.LogError(e, "Reading the model repository failed");
         }
-    }
-
-    private void AddDefaultModel()
-    {
-        var settings = modelOptions.Value.ToLoadSettings();
-        var version = new ServedVersion(1, settings.Path, selected: true);
-        version.Serve(new ClassifierGeneration(defaultModel, FileFingerprint.Of(settings.Path), batchingOptions.Value, owned: false));
-        repository.TryAdd(new ServedModel(settings.DisplayName, [version], isDefault: true));
     }
 }

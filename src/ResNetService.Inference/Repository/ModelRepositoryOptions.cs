@@ -12,6 +12,13 @@ public sealed class ModelRepositoryOptions
     /// <summary>The repository folder (relative paths from the content root); unset serves the default model alone.</summary>
     public string? Root { get; set; }
 
+    /// <summary>
+    /// Whether the server is ready only while every model found serves (Triton's <c>--strict-readiness</c>). Off by
+    /// default: then only the default model losing its last serving version makes the server not ready, and a model
+    /// that cannot serve is shown on its own (<c>GET /models</c>, <c>/v2/models/{name}/ready</c>, metrics).
+    /// </summary>
+    public bool StrictReadiness { get; set; }
+
     /// <summary>The version policy of every model whose <c>config.json</c> does not set its own.</summary>
     public VersionPolicy VersionPolicy { get; set; } = new();
 

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Hosting;
-using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Telemetry;
@@ -10,10 +8,11 @@ using ResNetService.Inference.Telemetry;
 namespace ResNetService.Inference.Repository;
 
 /// <summary>
-/// Brings the <see cref="ModelRepository"/> in step with the folder, once per call: adds new models and versions,
+/// Brings the <see cref="ModelRepository"/> in step with the files, once per call: the default model's file (the
+/// <c>Model</c> section, served as version 1 of its model) and the repository folder. Adds new models and versions,
 /// loads what the policies choose, reloads files and configs that changed, unloads what left the folder or the
 /// policy. A new session is loaded and warmed up beside the one serving and swapped in atomically; the old one
-/// finishes its requests and is disposed. A file that cannot be loaded is refused and reported while the old one
+/// finishes its requests and is disposed. A file that cannot be loaded is refused with one Warning while the old one
 /// keeps serving. Not thread-safe: one caller (<see cref="ModelRepositoryLoader"/>) at a time.
 /// </summary>
 public sealed class RepositorySynchronizer(
@@ -21,7 +20,7 @@ public sealed class RepositorySynchronizer(
     ModelRepositoryOptions options,
     ModelOptions modelOptions,
     BatchingOptions batchingOptions,
-    ImageLimits imageLimits,
+    IClassifierFactory classifiers,
     ILoggerFactory loggerFactory,
     MemoryBudget? memory = null)
 {
@@ -30,14 +29,50 @@ public sealed class RepositorySynchronizer(
     private readonly Dictionary<string, FileFingerprint> _refused = new(StringComparer.Ordinal);
     private readonly HashSet<string> _conflicts = new(StringComparer.Ordinal);
     private readonly List<Task> _retiring = [];
+    private bool _synced;
 
-    /// <summary>Reads the folder and applies what changed.</summary>
+    /// <summary>
+    /// Loads the default model as version 1 of the model <c>Model:Name</c> (else the file's stem). Throws
+    /// <see cref="ModelLoadException"/> when it cannot: a service without its default model must not start.
+    /// </summary>
+    public async Task LoadDefaultAsync(CancellationToken cancellationToken)
+    {
+        var settings = modelOptions.ToLoadSettings();
+        var version = new ServedVersion(1, settings.Path, selected: true);
+        var model = new ServedModel(settings.DisplayName, [version], isDefault: true);
+        if (!await LoadAsync(model, version, settings, batchingOptions, cancellationToken))
+        {
+            throw new ModelLoadException(version.Reason!);
+        }
+
+        repository.TryAddDefault(model);
+    }
+
+    /// <summary>Reads the default model's file and the folder (when there is one) and applies what changed.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ReloadDefaultAsync(cancellationToken);
+            await SyncFolderAsync(cancellationToken);
+        }
+        finally
+        {
+            _synced = true;
+        }
+    }
+
+    private async Task SyncFolderAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.Root))
+        {
+            return;
+        }
+
         IReadOnlyList<ModelFolder> folders;
         try
         {
-            folders = RepositoryLayout.Scan(options.Root!);
+            folders = RepositoryLayout.Scan(options.Root);
         }
         catch (IOException e)
         {
@@ -61,7 +96,7 @@ public sealed class RepositorySynchronizer(
         foreach (var (model, version, config, folder) in loads)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await LoadAsync(model, version, config, folder, cancellationToken);
+            await LoadAsync(model, version, FolderSettings(model, version, config, folder), Batching(config), cancellationToken);
         }
 
         foreach (var model in repository.Models.Where(m => !m.IsDefault))
@@ -70,6 +105,15 @@ public sealed class RepositorySynchronizer(
         }
 
         _retiring.RemoveAll(task => task.IsCompleted);
+    }
+
+    /// <summary>Stops serving every version of every model, the default one too (the service is stopping).</summary>
+    public void UnloadAll()
+    {
+        foreach (var version in repository.Models.SelectMany(model => model.Versions))
+        {
+            Retire(version.Unload());
+        }
     }
 
     /// <summary>Waits until every retired session has finished its requests and is disposed.</summary>
@@ -83,7 +127,7 @@ public sealed class RepositorySynchronizer(
         {
             if (_conflicts.Add(folder.Name))
             {
-                _logger.LogError("Model folder {Name} is not served: the default model (Model:Path) has that name.", folder.Name);
+                _logger.LogWarning("Model folder {Name} is not served: the default model (Model:Path) has that name; rename the folder or set Model:Name.", folder.Name);
             }
 
             return [];
@@ -104,7 +148,7 @@ public sealed class RepositorySynchronizer(
             // A broken config leaves the model as it is: what serves keeps serving, nothing new is loaded.
             if (model.Reason != e.Message)
             {
-                _logger.LogError("Model {Name}: {Problem}", folder.Name, e.Message);
+                _logger.LogWarning("Model {Name}: {Problem}", folder.Name, e.Message);
             }
 
             model.SetReason(e.Message);
@@ -167,20 +211,36 @@ public sealed class RepositorySynchronizer(
     }
 
     /// <summary>
-    /// A file written within the settle time may still be being copied: it waits for a later pass. Without polling
-    /// there is no later pass, so every file is taken as it is.
+    /// A file written within the settle time may still be being copied: it waits for a later pass. The first pass takes
+    /// every file as it is, so that each model found at start has its first load attempt before the server is ready (a
+    /// file caught mid-copy is refused, and loads when its copy ends and it changes); so does every pass without
+    /// polling, which has no later pass.
     /// </summary>
     private bool Settled(FileFingerprint file) =>
-        options.PollInterval <= TimeSpan.Zero || DateTime.UtcNow - file.LastWriteUtc >= options.SettleTime;
+        !_synced || options.PollInterval <= TimeSpan.Zero || DateTime.UtcNow - file.LastWriteUtc >= options.SettleTime;
 
-    private async Task LoadAsync(ServedModel model, ServedVersion version, ModelFolderConfig config, string folder, CancellationToken cancellationToken)
+    /// <summary>Swaps in a new session when the default model's file changed (and has settled); what serves keeps serving meanwhile.</summary>
+    private async Task ReloadDefaultAsync(CancellationToken cancellationToken)
     {
+        var model = repository.Default;
+        var version = model.Versions[0];
         var file = FileFingerprint.Of(version.Path);
+        var refused = _refused.TryGetValue(version.Path, out var seen) && seen == file;
+        if (version.Current?.File != file && !refused && Settled(file))
+        {
+            await LoadAsync(model, version, modelOptions.ToLoadSettings(), batchingOptions, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// How a folder's version loads: where and how to run (provider, device, threads, ImageNet labels) is the service's;
+    /// what the file is, is the model folder's: its own labels, preprocessing, and no output kind forced by the default
+    /// model's settings.
+    /// </summary>
+    private ModelLoadSettings FolderSettings(ServedModel model, ServedVersion version, ModelFolderConfig config, string folder)
+    {
         var labels = Path.Combine(folder, RepositoryLayout.LabelsFileName);
-        var batching = Batching(config);
-        // Where and how to run (provider, device, threads, ImageNet labels) is the service's; what the file is, is the
-        // model folder's: its own labels, preprocessing, and no output kind forced by the default model's settings.
-        var settings = modelOptions.ToLoadSettings() with
+        return modelOptions.ToLoadSettings() with
         {
             Path = version.Path,
             Name = model.Name,
@@ -188,18 +248,28 @@ public sealed class RepositorySynchronizer(
             Preprocessing = config.Preprocessing ?? new PreprocessingOverrides(),
             OutputKind = null,
         };
+    }
 
+    /// <summary>
+    /// Loads and warms up a session for <paramref name="version"/> and makes it the one that serves; false (with one
+    /// Warning and the reason on the version) when the file is refused, while what served keeps serving.
+    /// </summary>
+    private async Task<bool> LoadAsync(
+        ServedModel model, ServedVersion version, ModelLoadSettings settings, BatchingOptions batching, CancellationToken cancellationToken)
+    {
+        var file = FileFingerprint.Of(version.Path);
         var replacing = version.Current is not null;
         _logger.LogInformation("{Action} model {Name} version {Version} from {Path}", replacing ? "Reloading" : "Loading", model.Name, version.Version, version.Path);
         try
         {
             // Loading is synchronous native work; keep it off the host's threads. The warm-up runs inside Load.
-            var loaded = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>(), memory: memory), cancellationToken);
-            var classifier = new ImageClassifier(loaded, batching, imageLimits, loggerFactory.CreateLogger<ImageClassifier>(), version.Version, memory);
+            var session = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>(), memory: memory), cancellationToken);
+            var classifier = classifiers.Create(session, batching, version.Version);
             InferenceMetrics.CountModelLoad(model.Name, version.Version, succeeded: true);
             _refused.Remove(version.Path);
             Retire(version.Serve(new ClassifierGeneration(classifier, file, batching)));
             _logger.LogInformation("Model {Name} version {Version} is ready", model.Name, version.Version);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -207,7 +277,8 @@ public sealed class RepositorySynchronizer(
             InferenceMetrics.CountModelLoad(model.Name, version.Version, succeeded: false);
             _refused[version.Path] = file;
             version.Fail(replacing ? $"a new file was refused, the previous one still serves: {e.Message}" : e.Message);
-            _logger.LogError("Model {Name} version {Version}: {Path} was refused: {Reason}", model.Name, version.Version, version.Path, e.Message);
+            _logger.LogWarning("Model {Name} version {Version}: {Path} was refused: {Reason}", model.Name, version.Version, version.Path, e.Message);
+            return false;
         }
     }
 

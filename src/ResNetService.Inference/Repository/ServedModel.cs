@@ -11,14 +11,20 @@ public sealed class ServedModel(string name, IReadOnlyList<ServedVersion> versio
     /// <summary>The versions, lowest first; a reload replaces the list as a whole.</summary>
     public IReadOnlyList<ServedVersion> Versions => _versions;
 
-    /// <summary>The model of the <c>Model</c> section, which <c>/classify</c> and <c>/model</c> serve.</summary>
+    /// <summary>The model of the <c>Model</c> section, which the short routes (<c>/classify</c>, <c>/model</c>, ...) serve.</summary>
     public bool IsDefault { get; } = isDefault;
 
     /// <summary>Why the whole model cannot be served (e.g. a bad config.json); null when it can.</summary>
     public string? Reason => _reason;
 
-    /// <summary>Ready when every version the policy chose is serving (and the model has no problem of its own).</summary>
-    public bool IsReady => Reason is null && Versions.Where(v => v.Selected).All(v => v.State == ModelVersionState.Ready);
+    /// <summary>
+    /// Ready while any of its versions serves: the version policy decides what is loaded, not whether an older
+    /// serving version counts, and a refused new file or config leaves what serves serving.
+    /// </summary>
+    public bool IsReady => Versions.Any(v => v.State == ModelVersionState.Ready);
+
+    /// <summary>How many of its versions serve now.</summary>
+    public int ServingVersions => Versions.Count(v => v.State == ModelVersionState.Ready);
 
     /// <summary>
     /// The version a request names, or without a number the highest version that is ready. Throws

@@ -57,6 +57,14 @@ public static class InferenceMetrics
         "resnet_service.model.info", ModelTelemetry.ObserveServing, unit: null,
         "Always 1: one series per model version serving, with the execution provider it runs on.");
 
+    internal static readonly ObservableGauge<int> ServingVersions = Meter.CreateObservableGauge(
+        "resnet_service.model.serving_versions", ReadinessTelemetry.ObserveServingVersions, "{version}",
+        "Versions of a model serving now; 0 for a model found that cannot serve (its versions failed to load).");
+
+    internal static readonly ObservableGauge<int> Ready = Meter.CreateObservableGauge(
+        "resnet_service.ready", ReadinessTelemetry.ObserveReady, unit: null,
+        "1 while the models make the server ready (the default model serves and every model found at start was tried; in strict mode every model serves), else 0.");
+
     // 0.5 ms to 10 s: a queue wait or a model run is milliseconds on a GPU and up to seconds for a large CPU batch.
     private static double[] Seconds => [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

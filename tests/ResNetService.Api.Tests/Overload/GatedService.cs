@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +9,8 @@ using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Repository;
 using ResNetService.TestSupport;
-using Serilog.Core;
 using Serilog.Events;
 
 namespace ResNetService.Api.Tests.Overload;
@@ -29,7 +28,6 @@ public class GatedService : ServiceFactory
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
 
     private readonly ImageClassifier _classifier;
-    private readonly LogSink _log = new();
 
     /// <param name="settings">Further settings (the gate's own below win over them).</param>
     public GatedService(string modelPath, IReadOnlyDictionary<string, string?>? settings = null) : base(modelPath, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
@@ -68,7 +66,7 @@ public class GatedService : ServiceFactory
     /// Lines at Warning or above about a 503 or 429: there should be none. Readiness probes are left out: they answer
     /// 503 while the service starts, which is not a refusal.
     /// </summary>
-    public IReadOnlyList<LogEvent> UnexpectedRefusalLogs => [.. _log.Events.Where(e =>
+    public IReadOnlyList<LogEvent> UnexpectedRefusalLogs => [.. Log.Events.Where(e =>
         e.Level >= LogEventLevel.Warning
         && e.Properties.TryGetValue("StatusCode", out var status) && status.ToString() is "503" or "429"
         && !(e.Properties.TryGetValue("RequestPath", out var path) && path.ToString().Contains("/health", StringComparison.Ordinal)))];
@@ -78,9 +76,8 @@ public class GatedService : ServiceFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
-            services.Replace(ServiceDescriptor.Singleton<IImageClassifier>(_classifier));
+            services.Replace(ServiceDescriptor.Singleton<IClassifierFactory>(new FixedClassifierFactory(_classifier)));
             services.AddSingleton<IStartupFilter>(BodyReads);
-            services.AddSingleton<ILogEventSink>(_log);
         });
     }
 
@@ -100,14 +97,5 @@ public class GatedService : ServiceFactory
         Model.Open();
         await base.DisposeAsync();
         await _classifier.DisposeAsync();
-    }
-
-    private sealed class LogSink : ILogEventSink
-    {
-        private readonly ConcurrentQueue<LogEvent> _events = new();
-
-        public IReadOnlyCollection<LogEvent> Events => _events;
-
-        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
     }
 }

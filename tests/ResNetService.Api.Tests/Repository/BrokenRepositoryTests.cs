@@ -8,8 +8,9 @@ using ResNetService.Api.Tests.Support;
 namespace ResNetService.Api.Tests.Repository;
 
 /// <summary>
-/// A repository where one model file is corrupt and one config.json is wrong: those two are shown as unavailable with
-/// the reason, readiness stays false and names them (strict readiness, as Triton's), and the good model serves.
+/// A repository where one model file is corrupt and one config.json is wrong, found at start: those two are shown as
+/// unavailable with the reason, readiness stays 200 (degraded, naming them) because the default model serves, and the
+/// good model serves.
 /// </summary>
 public sealed class BrokenRepositoryTests : IAsyncLifetime
 {
@@ -25,24 +26,22 @@ public sealed class BrokenRepositoryTests : IAsyncLifetime
         repository.AddVersion("misconfigured", 1, 3, ["a", "b", "c"]);
         repository.Write("misconfigured/config.json", """{ "versionPolicy": { "kind": "latest", "latest": 0 } }""");
         _service.Start();
-        // Done loading: all three listed and no version still loading (readiness itself never comes).
-        await RepositoryService.WaitUntilAsync(async () =>
-        {
-            var models = (await Client.GetFromJsonAsync<RepositoryResponse>("/models", Requests.Json))!.Models;
-            return models.Count == 4 && models.SelectMany(m => m.Versions).All(v => v.State != "loading");
-        });
+        await _service.Factory.WaitUntilReadyAsync();
     }
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 
     [Fact]
-    public async Task Readiness_is_false_and_names_the_models_that_cannot_serve()
+    public async Task Readiness_stays_ok_and_names_the_models_that_cannot_serve()
     {
         using var response = await Client.GetAsync("/health/ready");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        var models = body.RootElement.GetProperty("checks").GetProperty("repository").GetProperty("data");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var repository = body.RootElement.GetProperty("checks").GetProperty("repository");
+        Assert.Equal("Degraded", repository.GetProperty("status").GetString());
+        Assert.Contains("corrupt", repository.GetProperty("description").GetString());
+        var models = repository.GetProperty("data");
         Assert.Contains("unavailable", models.GetProperty("corrupt").GetString());
         Assert.Contains("latest must be at least 1", models.GetProperty("misconfigured").GetString());
         Assert.Equal("1: ready", models.GetProperty("good").GetString());
@@ -54,7 +53,8 @@ public sealed class BrokenRepositoryTests : IAsyncLifetime
         var repository = (await Client.GetFromJsonAsync<RepositoryResponse>("/models", Requests.Json))!;
         using var good = await Client.PostAsync("/models/good/classify", Requests.RawBody(TestImages.Png(1)));
 
-        Assert.False(repository.Ready);
+        Assert.True(repository.Ready);
+        Assert.Equal([true, false, true, false], repository.Models.Select(m => m.Ready)); // default, corrupt, good, misconfigured
         Assert.Contains("ONNX Runtime cannot load", repository.Models.Single(m => m.Name == "corrupt").Versions[0].Reason);
         Assert.Contains("config.json", repository.Models.Single(m => m.Name == "misconfigured").Reason);
         await Requests.EnsureSuccessAsync(good);

@@ -8,8 +8,9 @@ using ResNetService.Api.Tests.Support;
 namespace ResNetService.Api.Tests.Repository;
 
 /// <summary>
-/// The repository folder is read again every 200 ms: new files, new versions, refused files and removed models take
-/// effect while clients keep sending requests, and no request fails on the way.
+/// The repository folder and the default model's file are read again every 200 ms: new files, new versions, refused
+/// files and removed models take effect while clients keep sending requests, no request fails on the way, and no bad
+/// file takes the server out of readiness.
 /// </summary>
 public sealed class HotReloadTests : IAsyncLifetime
 {
@@ -56,6 +57,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         Assert.Equal("ready", await StateAsync("live", 2));
         Assert.Contains("a new file was refused, the previous one still serves", (await VersionAsync("live", 2)).Reason);
         Assert.Equal(third, await AnswerAsync("/models/live/classify"));
+        await AssertReadyAsync();
 
         var answers = await load.StopAsync();
         Assert.Empty(answers.Where(answer => answer.Status != HttpStatusCode.OK).Select(answer => $"{answer.Status}: {answer.Body}"));
@@ -64,6 +66,46 @@ public sealed class HotReloadTests : IAsyncLifetime
         Assert.Equal(third, answers[^1].Probabilities, ProbabilitiesComparer.Instance);
         Assert.NotEqual(first, second, ProbabilitiesComparer.Instance);
         Assert.NotEqual(second, third, ProbabilitiesComparer.Instance);
+    }
+
+    [Fact]
+    public async Task The_default_model_reloads_under_load_with_no_failed_request_and_a_corrupt_file_leaves_it_serving()
+    {
+        var first = await AnswerAsync("/classify");
+        using var load = new ConcurrentLoad(Client, "/classify", _image, clients: 4);
+
+        _service.DefaultModel.Replace(seed: 12);
+        var second = await WaitForNewAnswerAsync("/classify", first);
+        _service.DefaultModel.Corrupt();
+        await RepositoryService.WaitUntilAsync(async () => (await VersionAsync(_service.DefaultModel.Name, 1)).Reason is not null);
+        await AssertReadyAsync();
+        Assert.Equal(second, await AnswerAsync("/classify"));
+        Assert.Equal(second, await AnswerAsync($"/models/{_service.DefaultModel.Name}/versions/1/classify"));
+
+        var answers = await load.StopAsync();
+        Assert.Empty(answers.Where(answer => answer.Status != HttpStatusCode.OK).Select(answer => $"{answer.Status}: {answer.Body}"));
+        Assert.All(answers, answer => Assert.Contains(answer.Probabilities, new[] { first, second }, ProbabilitiesComparer.Instance));
+        Assert.Equal(second, answers[^1].Probabilities, ProbabilitiesComparer.Instance);
+        var model = (await Client.GetFromJsonAsync<RepositoryModelResponse>($"/models/{_service.DefaultModel.Name}", Requests.Json))!;
+        Assert.True(model.Default);
+        Assert.Equal([1L], model.Versions.Select(v => v.Version));
+        Assert.Contains("a new file was refused, the previous one still serves", model.Versions[0].Reason);
+    }
+
+    [Fact]
+    public async Task A_corrupt_new_model_is_shown_unavailable_while_the_server_stays_ready_and_the_others_serve()
+    {
+        Repository.Write("broken/1/model.onnx", "not an ONNX model");
+        await RepositoryService.WaitUntilAsync(async () => (await Client.GetAsync("/models/broken")).IsSuccessStatusCode
+            && await StateAsync("broken", 1) == "unavailable");
+
+        await AssertReadyAsync();
+        using var v2Ready = await Client.GetAsync("/v2/models/broken/ready");
+        using var broken = await Client.PostAsync("/models/broken/classify", Requests.RawBody(_image));
+        Assert.Equal(HttpStatusCode.BadRequest, v2Ready.StatusCode); // the protocol's "not ready"
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, broken.StatusCode);
+        await AnswerAsync("/models/live/classify");
+        await AnswerAsync("/classify");
     }
 
     [Fact]
@@ -78,6 +120,14 @@ public sealed class HotReloadTests : IAsyncLifetime
         using var response = await Client.PostAsync("/models/later/classify", Requests.RawBody(_image));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(ProblemKinds.ModelNotFound.Type, (await response.ReadProblemAsync()).Type);
+    }
+
+    private async Task AssertReadyAsync()
+    {
+        using var ready = await Client.GetAsync("/health/ready");
+        using var v2 = await Client.GetAsync("/v2/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, v2.StatusCode);
     }
 
     private async Task<float[]> AnswerAsync(string path)

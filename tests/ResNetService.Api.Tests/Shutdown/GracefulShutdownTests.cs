@@ -51,7 +51,7 @@ public sealed class GracefulShutdownTests(ServiceFixture fixture)
         }
 
         Assert.True(stopped.IsCompleted, "the host did not stop after its accept delay");
-        Assert.Contains(service.Log, line => line.StartsWith("Shutting down: readiness is off"));
+        Assert.Contains(service.ShutdownLog, line => line.StartsWith("Shutting down: readiness is off"));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class GracefulShutdownTests(ServiceFixture fixture)
         using var response = await answer.WaitAsync(TimeSpan.FromMinutes(1));
         await stopped.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Collection(service.Log,
+        Assert.Collection(service.ShutdownLog,
             line => Assert.StartsWith("Shutting down: readiness is off", line),
             line => Assert.StartsWith("Accepting stopped: draining 1 requests in flight", line),
             line => Assert.StartsWith("Drained 1 requests", line));
@@ -112,7 +112,7 @@ public sealed class GracefulShutdownTests(ServiceFixture fixture)
         }
 
         Assert.NotEqual(HttpStatusCode.OK, status);
-        Assert.Contains(service.Log, line => line.StartsWith("The drain timed out"));
+        Assert.Contains(service.ShutdownLog, line => line.StartsWith("The drain timed out"));
     }
 
     [Fact]

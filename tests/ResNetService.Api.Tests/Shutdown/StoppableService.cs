@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ResNetService.Api.Shutdown;
 using ResNetService.Api.Tests.Support;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace ResNetService.Api.Tests.Shutdown;
 
@@ -19,7 +16,6 @@ public sealed class StoppableService : ServiceFactory
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
 
     private readonly TimeProvider? _clock;
-    private readonly ShutdownLog _log = new();
 
     public StoppableService(string modelPath, IReadOnlyDictionary<string, string?> overrides, TimeProvider? clock = null)
         : base(modelPath, new Dictionary<string, string?>(overrides)
@@ -32,7 +28,9 @@ public sealed class StoppableService : ServiceFactory
     }
 
     /// <summary>What <see cref="GracefulShutdown"/> logged, in order.</summary>
-    public IReadOnlyList<string> Log => _log.Lines;
+    public IReadOnlyList<string> ShutdownLog => [.. Log.Events
+        .Where(e => e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains(nameof(GracefulShutdown)))
+        .Select(e => e.RenderMessage())];
 
     public IHostApplicationLifetime Lifetime => Services.GetRequiredService<IHostApplicationLifetime>();
 
@@ -70,25 +68,9 @@ public sealed class StoppableService : ServiceFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(_log));
         if (_clock is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(_clock));
-        }
-    }
-
-    private sealed class ShutdownLog : ILogEventSink
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyList<string> Lines => [.. _lines];
-
-        public void Emit(LogEvent logEvent)
-        {
-            if (logEvent.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains(nameof(GracefulShutdown)))
-            {
-                _lines.Enqueue(logEvent.RenderMessage());
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 
 namespace ResNetService.Api.Tests.Support;
 
@@ -17,12 +19,17 @@ public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string
 
     public IReadOnlyDictionary<string, string?> Settings { get; } = Merge(modelPath, overrides);
 
+    /// <summary>What the service logged at Warning and above.</summary>
+    public LogCapture Log { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Log));
     }
 
     /// <summary>Waits (bounded) until /health/ready answers 200, so that tests start on a warmed-up model.</summary>

@@ -17,8 +17,38 @@ public sealed class TestModel : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("resnet-api-tests-").FullName;
         Path = System.IO.Path.Combine(Folder, "test-model.onnx");
+        Write(Path, seed: 11);
+    }
+
+    public string Folder { get; }
+
+    public string Path { get; }
+
+    /// <summary>The name the service gives it: the file's stem.</summary>
+    public string Name => System.IO.Path.GetFileNameWithoutExtension(Path);
+
+    /// <summary>
+    /// Puts a model with other weights (from <paramref name="seed"/>) in place of the file, as an operator would: written
+    /// beside it, then renamed over it, so that a reader never sees half a file.
+    /// </summary>
+    public void Replace(int seed)
+    {
+        var staging = System.IO.Path.Combine(Folder, $".staging-{seed}.onnx");
+        Write(staging, seed);
+        File.Move(staging, Path, overwrite: true);
+    }
+
+    /// <summary>Puts bytes that are no ONNX model in place of the file (renamed over it).</summary>
+    public void Corrupt()
+    {
+        var staging = System.IO.Path.Combine(Folder, ".staging-corrupt");
+        File.WriteAllText(staging, "these bytes are not an ONNX model");
+        File.Move(staging, Path, overwrite: true);
+    }
+
+    private static void Write(string path, int seed) =>
         RandomResNetModel.Write(
-            Path,
+            path,
             new ResNetConfig(ResNetArchitecture.ResNet18, Labels.Length),
             new Dictionary<string, string>
             {
@@ -31,13 +61,8 @@ public sealed class TestModel : IDisposable
                 [ModelMetadataKeys.Architecture] = ResNetArchitecture.ResNet18.Name,
                 [ModelMetadataKeys.Dataset] = Dataset,
             },
-            seed: 11,
+            seed,
             imageSize: ImageSize);
-    }
-
-    public string Folder { get; }
-
-    public string Path { get; }
 
     public void Dispose()
     {

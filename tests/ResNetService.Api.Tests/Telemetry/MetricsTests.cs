@@ -40,7 +40,7 @@ public sealed class MetricsTests(MetricsService service) : IClassFixture<Metrics
         Assert.Equal(0, after.Single("resnet_service_queue_length", model).Value);
 
         // ASP.NET Core's own histogram, by route template and status code.
-        (string, string)[] classify = [("http_route", "/classify/"), ("http_request_method", "POST")];
+        (string, string)[] classify = [("http_route", "/classify"), ("http_request_method", "POST")];
         Assert.Equal(2, Added("http_server_request_duration_seconds_count", [.. classify, ("http_response_status_code", "200")]));
         Assert.Equal(1, Added("http_server_request_duration_seconds_count", [.. classify, ("http_response_status_code", "400")]));
         Assert.Equal(2, Added("http_server_request_duration_seconds_bucket", [.. classify, ("http_response_status_code", "200"), ("le", "+Inf")]));

@@ -7,7 +7,12 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Explanations;
 using ResNetService.Inference.Features;
-using ResNetService.Inference.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
+using ResNetService.Inference.Model;
+using ResNetService.Inference.Repository;
 using ResNetService.Inference.Telemetry;
 using ResNetService.TestSupport;
 using ResNetService.Onnx.ResNet;
@@ -25,7 +30,7 @@ public sealed class ScrapeUnderOverloadTests
         await using var factory = new StuckService(model.Path);
         await factory.WaitUntilReadyAsync();
         using var client = factory.CreateClient();
-        var stuck = factory.Services.GetRequiredService<StuckClassifier>();
+        var stuck = factory.Services.GetRequiredService<StuckClassifiers>().Created!;
         try
         {
             // The first image is taken into a model run that blocks, the second fills the queue, the third is refused.
@@ -75,10 +80,21 @@ public sealed class ScrapeUnderOverloadTests
             base.ConfigureWebHost(builder);
             builder.ConfigureTestServices(services =>
             {
-                services.AddSingleton(provider => new StuckClassifier(provider.GetRequiredService<ImageClassifierHost>()));
-                services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<StuckClassifier>());
+                services.AddSingleton<StuckClassifiers>();
+                services.AddSingleton<IClassifierFactory>(provider => provider.GetRequiredService<StuckClassifiers>());
             });
         }
+    }
+
+    /// <summary>Puts a <see cref="StuckClassifier"/> in front of the service's own classifier of the default model.</summary>
+    public sealed class StuckClassifiers(IOptions<ImageLimits> limits, ILoggerFactory loggers, MemoryBudget memory) : IClassifierFactory
+    {
+        private readonly ClassifierFactory _real = new(limits, loggers, memory);
+
+        public StuckClassifier? Created { get; private set; }
+
+        public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version) =>
+            Created = new StuckClassifier(_real.Create(session, batching, version));
     }
 
     /// <summary>
@@ -147,6 +163,10 @@ public sealed class ScrapeUnderOverloadTests
             Model.Open();
             _telemetry.Dispose();
             await _batcher.DisposeAsync();
+            if (_real is IAsyncDisposable real)
+            {
+                await real.DisposeAsync();
+            }
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed class TracingTests(TracingService service) : IClassFixture<Tracing
 
         var spans = await WaitForSpansAsync(traceId, 4);
         var server = Assert.Single(spans, span => span.Kind == ActivityKind.Server);
-        Assert.Equal("POST /classify/", server.DisplayName);
+        Assert.Equal("POST /classify", server.DisplayName);
         var upload = Assert.Single(spans, span => span.OperationName == ApiActivities.ReadUpload);
         var preprocess = Assert.Single(spans, span => span.OperationName == InferenceActivities.Preprocess);
         var wait = Assert.Single(spans, span => span.OperationName == InferenceActivities.QueueWait);

@@ -82,7 +82,7 @@ public static class ServiceSettings
     {
         var configuration = Configuration(environment);
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddImageClassifier(configuration).AddUploads().AddGracefulShutdown(configuration).AddTrustedProxies().AddClientRateLimiting();
+        services.AddModelRepository(configuration).AddUploads().AddGracefulShutdown(configuration).AddTrustedProxies().AddClientRateLimiting();
         using var provider = services.BuildServiceProvider();
 
         Func<object>[] resolvers =

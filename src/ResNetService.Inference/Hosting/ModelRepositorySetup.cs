@@ -3,21 +3,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Inference.Hosting;
 
-public static class ImageClassifierSetup
+public static class ModelRepositorySetup
 {
     /// <summary>
-    /// Registers <see cref="IImageClassifier"/> (a singleton, the default model) and the hosted service that loads and
-    /// warms it up at start, and the <see cref="ModelRepository"/> of every served model with its loader. Binds and
-    /// validates at start the sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ModelRepository</c> and
-    /// <c>Memory</c> (the <see cref="Memory.MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
+    /// Registers the <see cref="ModelRepository"/> of every served model (the default model of the <c>Model</c> section
+    /// and the models of <c>ModelRepository:Root</c>) and <see cref="ModelRepositoryLoader"/>, which loads the default
+    /// model while the host starts and keeps every model in step with its files. Binds and validates at start the
+    /// sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ModelRepository</c> and <c>Memory</c> (the
+    /// <see cref="Memory.MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
     /// </summary>
-    public static IServiceCollection AddImageClassifier(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddModelRepository(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
@@ -25,20 +25,16 @@ public static class ImageClassifierSetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageLimits>().Bind(configuration.GetSection(ImageLimits.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName)).ValidateOnStart();
         // Data annotations check the flat properties; each validator the rest of its type, nested sections included.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelOptions>, ModelPathsFromContentRoot>());
-
-        services.AddSingleton<ImageClassifierHost>();
-        services.AddSingleton<IImageClassifier>(provider => provider.GetRequiredService<ImageClassifierHost>());
-        services.AddHostedService<ModelLoaderService>();
-
-        // The repository: the default model above plus the models of ModelRepository:Root, loaded after it.
-        services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelRepositoryOptions>, RepositoryRootFromContentRoot>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>());
-        services.AddSingleton<ModelRepository>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelOptions>, ModelPathsFromContentRoot>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelRepositoryOptions>, RepositoryRootFromContentRoot>());
+
+        services.AddSingleton(provider => new ModelRepository(provider.GetRequiredService<IOptions<ModelRepositoryOptions>>().Value.StrictReadiness));
+        services.TryAddSingleton<IClassifierFactory, ClassifierFactory>();
         services.AddHostedService<ModelRepositoryLoader>();
         services.AddMemoryBudget(configuration);
         return services;

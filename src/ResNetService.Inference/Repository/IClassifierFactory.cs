@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.Images;
+using ResNetService.Inference.Memory;
+using ResNetService.Inference.Model;
+
+namespace ResNetService.Inference.Repository;
+
+/// <summary>
+/// Makes the classifier (decoding, batcher, answers) that serves one loaded version's session. One registration for
+/// every model, the default one included; a test replaces it to put a gate or a stub in front of a real session.
+/// </summary>
+public interface IClassifierFactory
+{
+    IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version);
+}
+
+/// <summary>The service's classifiers: an <see cref="ImageClassifier"/> within the image limits and the memory budget.</summary>
+public sealed class ClassifierFactory(IOptions<ImageLimits> limits, ILoggerFactory loggers, MemoryBudget memory) : IClassifierFactory
+{
+    public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version) =>
+        new ImageClassifier(session, batching, limits.Value, loggers.CreateLogger<ImageClassifier>(), version, memory);
+}

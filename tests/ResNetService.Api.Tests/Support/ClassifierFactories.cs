@@ -1,0 +1,31 @@
+using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
+using ResNetService.Inference.Images;
+using ResNetService.Inference.Model;
+using ResNetService.Inference.Repository;
+
+namespace ResNetService.Api.Tests.Support;
+
+/// <summary>
+/// Hands the service one classifier the test built (a gate in front of a real session); the session the service loaded
+/// for it is not needed and is disposed.
+/// </summary>
+public sealed class FixedClassifierFactory(IImageClassifier classifier) : IClassifierFactory
+{
+    public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version)
+    {
+        session.Dispose();
+        return classifier;
+    }
+}
+
+/// <summary>Serves every loaded session through a classifier already unloaded: the service while no version of a model serves.</summary>
+public sealed class UnloadedClassifierFactory : IClassifierFactory
+{
+    public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version)
+    {
+        var classifier = new ImageClassifier(session, batching, new ImageLimits());
+        classifier.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return classifier;
+    }
+}

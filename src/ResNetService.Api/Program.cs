@@ -3,6 +3,7 @@ using ResNetService.Api.Embeddings;
 using ResNetService.Api.Explanations;
 using ResNetService.Api.Health;
 using ResNetService.Api.Hosting;
+using ResNetService.Api.ModelControl;
 using ResNetService.Api.Models;
 using ResNetService.Api.Overload;
 using ResNetService.Api.OpenApi;
@@ -33,6 +34,7 @@ builder.Services.AddGracefulShutdown(builder.Configuration); // After the models
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();
+builder.Services.AddModelControl();
 builder.Services.AddServiceTelemetry(builder.Configuration);
 builder.Services.AddTrustedProxies();
 builder.Services.AddClientRateLimiting();
@@ -54,6 +56,7 @@ app.MapExplainEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
 app.MapV2Endpoints();
+app.MapModelControlEndpoints();
 app.MapMetrics();
 
 try

@@ -63,6 +63,7 @@ public class HostingTests : IClassFixture<ModelFiles>
     [InlineData("Model:Preprocessing:ResizeMode", "stretch", "ResizeMode")]
     [InlineData("Model:Preprocessing:Mean:0", "0.5", "Mean")]
     [InlineData("ImageLimits:MaxPixels", "0", "MaxPixels")]
+    [InlineData("ModelRepository:StartupModels:0", "resnet50", "StartupModels is for ModelRepository:ControlMode Explicit")]
     public async Task Invalid_options_stop_start_up_with_the_setting_named(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?> { ["Model:Path"] = "whatever.onnx", [key] = value };

@@ -17,8 +17,8 @@ public sealed record ModelVersionResponse(long Version, string State, string? Re
 }
 
 /// <summary>
-/// A model by name: whether it is the default one (<c>/classify</c>, <c>/model</c>), whether every version its policy
-/// chose is ready, and each version. <see cref="Serving"/> describes the version requests without a number get.
+/// A model by name: whether it is the default one (<c>/classify</c>, <c>/model</c>), whether any of its versions serves
+/// (<see cref="ServedModel.IsReady"/>), and each version. <see cref="Serving"/> describes the version requests without a number get.
 /// </summary>
 public sealed record RepositoryModelResponse(
     string Name,

@@ -49,6 +49,7 @@ public static class V2Errors
             QueueTimeoutException timedOut => (StatusCodes.Status503ServiceUnavailable, timedOut.Message, timedOut.RetryAfter),
             TooManyRowsException tooMany => (StatusCodes.Status400BadRequest, tooMany.Message, null),
             ModelNotFoundException notFound => (StatusCodes.Status404NotFound, notFound.Message, null),
+            ModelControlConflictException conflict => (StatusCodes.Status409Conflict, conflict.Message, null),
             ModelNotReadyException notReady => (StatusCodes.Status503ServiceUnavailable, notReady.Message, TimeSpan.FromSeconds(5)),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "The request body exceeds the configured limit (V2:MaxRequestBytes).", null),

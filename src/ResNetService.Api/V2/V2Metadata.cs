@@ -13,7 +13,7 @@ public sealed record V2ServerMetadata(
     public const string ServerName = "resnet-service";
 
     /// <summary>Triton's names of the extensions the service implements.</summary>
-    public static readonly IReadOnlyList<string> Supported = ["binary_tensor_data", "classification"];
+    public static readonly IReadOnlyList<string> Supported = ["binary_tensor_data", "classification", "model_repository"];
 
     public static V2ServerMetadata Current { get; } = new(
         ServerName,

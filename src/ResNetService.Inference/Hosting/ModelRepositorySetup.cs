@@ -35,7 +35,8 @@ public static class ModelRepositorySetup
 
         services.AddSingleton(provider => new ModelRepository(provider.GetRequiredService<IOptions<ModelRepositoryOptions>>().Value.StrictReadiness));
         services.TryAddSingleton<IClassifierFactory, ClassifierFactory>();
-        services.AddHostedService<ModelRepositoryLoader>();
+        services.AddSingleton<ModelRepositoryLoader>(); // also the model control API's way in
+        services.AddHostedService(provider => provider.GetRequiredService<ModelRepositoryLoader>());
         services.AddMemoryBudget(configuration);
         return services;
     }

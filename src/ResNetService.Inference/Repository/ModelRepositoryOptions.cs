@@ -13,6 +13,19 @@ public sealed class ModelRepositoryOptions
     public string? Root { get; set; }
 
     /// <summary>
+    /// <see cref="ModelControlMode.Poll"/> (the default): the folder is read again every <see cref="PollInterval"/>.
+    /// <see cref="ModelControlMode.Explicit"/>: only when asked through the model control API, after loading
+    /// <see cref="StartupModels"/> at start.
+    /// </summary>
+    public ModelControlMode ControlMode { get; set; } = ModelControlMode.Poll;
+
+    /// <summary>
+    /// In explicit mode, the models loaded at start (Triton's <c>--load-model</c>); <c>*</c> loads every model of the
+    /// folder. The default model is always loaded.
+    /// </summary>
+    public string[] StartupModels { get; set; } = [];
+
+    /// <summary>
     /// Whether the server is ready only while every model found serves (Triton's <c>--strict-readiness</c>). Off by
     /// default: then only the default model losing its last serving version makes the server not ready, and a model
     /// that cannot serve is shown on its own (<c>GET /models</c>, <c>/v2/models/{name}/ready</c>, metrics).

@@ -2,9 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace ResNetService.Inference.Repository;
 
-/// <summary>A configured repository folder must exist, and the default version policy must be usable.</summary>
+/// <summary>A configured repository folder must exist, the default version policy must be usable, start-up models must be names.</summary>
 public sealed class ModelRepositoryOptionsValidator : IValidateOptions<ModelRepositoryOptions>
 {
+    /// <summary>In <see cref="ModelRepositoryOptions.StartupModels"/>: every model of the folder.</summary>
+    public const string AllModels = "*";
+
     public ValidateOptionsResult Validate(string? name, ModelRepositoryOptions options)
     {
         var failures = new List<string>();
@@ -16,6 +19,16 @@ public sealed class ModelRepositoryOptionsValidator : IValidateOptions<ModelRepo
         if (options.PollInterval < TimeSpan.Zero || options.SettleTime < TimeSpan.Zero)
         {
             failures.Add("ModelRepository:PollInterval and ModelRepository:SettleTime must not be negative.");
+        }
+
+        if (options.StartupModels.Length > 0 && options.ControlMode != ModelControlMode.Explicit)
+        {
+            failures.Add("ModelRepository:StartupModels is for ModelRepository:ControlMode Explicit; in Poll mode every model of the folder loads.");
+        }
+
+        if (options.StartupModels.FirstOrDefault(model => model != AllModels && !RepositoryLayout.IsModelName(model)) is { } bad)
+        {
+            failures.Add($"ModelRepository:StartupModels: '{bad}' is not a model folder name (letters, digits, '.', '_', '-').");
         }
 
         if (options.VersionPolicy.Problem() is { } problem)

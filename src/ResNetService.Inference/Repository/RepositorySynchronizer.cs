@@ -80,7 +80,7 @@ public sealed class RepositorySynchronizer(
             return;
         }
 
-        var loads = new List<(ServedModel Model, ServedVersion Version, ModelFolderConfig Config, string Folder)>();
+        var loads = new List<(ServedModel, ServedVersion, ModelFolderConfig, string)>();
         foreach (var folder in folders)
         {
             loads.AddRange(Reconcile(folder));
@@ -93,18 +93,88 @@ public sealed class RepositorySynchronizer(
             model.Versions.ToList().ForEach(version => Retire(version.Unload()));
         }
 
-        foreach (var (model, version, config, folder) in loads)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await LoadAsync(model, version, FolderSettings(model, version, config, folder), Batching(config), cancellationToken);
-        }
-
+        await LoadAllAsync(loads, cancellationToken);
         foreach (var model in repository.Models.Where(m => !m.IsDefault))
         {
             RetireUnchosen(model);
         }
 
-        _retiring.RemoveAll(task => task.IsCompleted);
+        ForgetRetired();
+    }
+
+    /// <summary>
+    /// Loads the model <paramref name="name"/> alone, as Triton's explicit load does: the default model from its file,
+    /// any other from its folder, each version the policy chooses that is not loaded from its current file (a file
+    /// refused before is tried again). Returns the model, or null when the root holds no model folder of that name
+    /// (nothing is read then).
+    /// </summary>
+    public async Task<ServedModel?> LoadModelAsync(string name, CancellationToken cancellationToken)
+    {
+        var model = repository.Default;
+        if (model.Name == name)
+        {
+            var version = model.Versions[0];
+            _refused.Remove(version.Path);
+            if (version.Current?.File != FileFingerprint.Of(version.Path))
+            {
+                await LoadAsync(model, version, modelOptions.ToLoadSettings(), batchingOptions, cancellationToken);
+            }
+
+            return model;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Root) || RepositoryLayout.Find(options.Root, name) is not { } folder)
+        {
+            return null;
+        }
+
+        folder.Versions.ToList().ForEach(version => _refused.Remove(version.ModelPath));
+        await LoadAllAsync([.. Reconcile(folder)], cancellationToken);
+        model = repository.Find(name);
+        RetireUnchosen(model);
+        ForgetRetired();
+        return model;
+    }
+
+    /// <summary>Stops serving a repository model and forgets it (404 from now on); false when it is not loaded.</summary>
+    public bool UnloadModel(string name)
+    {
+        if (repository.Models.FirstOrDefault(model => model.Name == name) is not { IsDefault: false } || !repository.TryRemove(name, out var removed))
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Unloading model {Name}", name);
+        _configs.Remove(name);
+        removed!.Versions.ToList().ForEach(version => Retire(version.Unload()));
+        return true;
+    }
+
+    /// <summary>
+    /// Every model of the repository and of the folder, one entry per version (a model with no version has one entry
+    /// without a number); a folder's model that is not loaded is <see cref="ModelVersionState.NotLoaded"/>.
+    /// </summary>
+    public IReadOnlyList<RepositoryIndexEntry> Index()
+    {
+        var served = repository.Models;
+        var entries = served.SelectMany(model => model.Versions.Count == 0
+            ? [new RepositoryIndexEntry(model.Name, null, ModelVersionState.Unavailable, model.Reason)]
+            : model.Versions.Select(version => new RepositoryIndexEntry(model.Name, version.Version, version.State, version.Reason ?? model.Reason)))
+            .ToList();
+        var folders = string.IsNullOrWhiteSpace(options.Root) ? [] : RepositoryLayout.Scan(options.Root);
+        entries.AddRange(folders
+            .Where(folder => served.All(model => model.Name != folder.Name))
+            .SelectMany(folder => folder.Versions.Select(version => new RepositoryIndexEntry(folder.Name, version.Version, ModelVersionState.NotLoaded, null))));
+        return [.. entries.OrderBy(entry => entry.Name, StringComparer.Ordinal).ThenBy(entry => entry.Version)];
+    }
+
+    private async Task LoadAllAsync(IEnumerable<(ServedModel Model, ServedVersion Version, ModelFolderConfig Config, string Folder)> loads, CancellationToken cancellationToken)
+    {
+        foreach (var (model, version, config, folder) in loads)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await LoadAsync(model, version, FolderSettings(model, version, config, folder), Batching(config), cancellationToken);
+        }
     }
 
     /// <summary>Stops serving every version of every model, the default one too (the service is stopping).</summary>
@@ -117,7 +187,13 @@ public sealed class RepositorySynchronizer(
     }
 
     /// <summary>Waits until every retired session has finished its requests and is disposed.</summary>
-    public Task DrainAsync() => Task.WhenAll(_retiring);
+    public Task DrainAsync()
+    {
+        lock (_retiring)
+        {
+            return Task.WhenAll([.. _retiring]);
+        }
+    }
 
     /// <summary>Updates one model's versions and policy; returns the versions to load now.</summary>
     private IEnumerable<(ServedModel, ServedVersion, ModelFolderConfig, string)> Reconcile(ModelFolder folder)
@@ -282,11 +358,24 @@ public sealed class RepositorySynchronizer(
         }
     }
 
+    // Locked: a stop unloads everything while a model control call may still be finishing.
+    private void ForgetRetired()
+    {
+        lock (_retiring)
+        {
+            _retiring.RemoveAll(task => task.IsCompleted);
+        }
+    }
+
     private void Retire(ClassifierGeneration? generation)
     {
         if (generation is not null)
         {
-            _retiring.Add(generation.RetireAsync());
+            var retired = generation.RetireAsync();
+            lock (_retiring)
+            {
+                _retiring.Add(retired);
+            }
         }
     }
 

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Support;
 
@@ -32,7 +29,7 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
     [Fact]
     public async Task It_is_off_by_default()
     {
-        await using var service = new PeerFactory(fixture.Model.Path, new() { ["RateLimiting:TokenLimit"] = "1" });
+        await using var service = new ServiceFactory(fixture.Model.Path, new Dictionary<string, string?> { ["RateLimiting:TokenLimit"] = "1" });
         using var client = service.CreateClient();
 
         for (var i = 0; i < 4; i++)
@@ -45,7 +42,7 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
     [Fact]
     public async Task Each_client_address_has_its_own_limit_answered_with_429_and_retry_after()
     {
-        await using var service = new PeerFactory(fixture.Model.Path, LimitedSettings);
+        await using var service = new ServiceFactory(fixture.Model.Path, LimitedSettings);
         using var client = service.CreateClient();
 
         await UseUpAsync(client, peer: "192.0.2.1");
@@ -63,7 +60,7 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
     [Fact]
     public async Task Behind_a_trusted_proxy_each_forwarded_client_is_limited_on_its_own()
     {
-        await using var service = new PeerFactory(fixture.Model.Path, LimitedSettings);
+        await using var service = new ServiceFactory(fixture.Model.Path, LimitedSettings);
         using var client = service.CreateClient();
 
         foreach (var proxy in new[] { Proxy, "10.2.3.4" }) // a known proxy, and one of a known network
@@ -82,7 +79,7 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
     [Fact]
     public async Task X_forwarded_for_from_an_untrusted_peer_is_ignored()
     {
-        await using var service = new PeerFactory(fixture.Model.Path, LimitedSettings);
+        await using var service = new ServiceFactory(fixture.Model.Path, LimitedSettings);
         using var client = service.CreateClient();
 
         await UseUpAsync(client, peer: "192.0.2.50", forwardedFor: "203.0.113.1");
@@ -94,7 +91,7 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
     [Fact]
     public async Task Only_the_inference_routes_are_limited_and_v2_answers_its_own_error_object()
     {
-        await using var service = new PeerFactory(fixture.Model.Path, LimitedSettings);
+        await using var service = new ServiceFactory(fixture.Model.Path, LimitedSettings);
         using var client = service.CreateClient();
         const string peer = "192.0.2.60";
         await UseUpAsync(client, peer);
@@ -141,14 +138,5 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
         }
 
         return request;
-    }
-
-    private sealed class PeerFactory(string modelPath, Dictionary<string, string?> settings) : ServiceFactory(modelPath, settings)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, PeerAddress>());
-        }
     }
 }

@@ -7,7 +7,8 @@ namespace ResNetService.Api.Tests.Support;
 
 /// <summary>
 /// The real service on a test server, serving <paramref name="modelPath"/> with small limits. Settings go in through
-/// <c>UseSetting</c>, which the service sees before anything reads configuration.
+/// <c>UseSetting</c>, which the service sees before anything reads configuration. A request may name the peer it comes
+/// from (<see cref="PeerAddress"/>); what the service logs at Warning and above is kept (<see cref="Log"/>).
 /// </summary>
 public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string?>? overrides = null)
     : WebApplicationFactory<Program>
@@ -29,7 +30,7 @@ public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Log));
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Log).AddSingleton<IStartupFilter, PeerAddress>());
     }
 
     /// <summary>Waits (bounded) until /health/ready answers 200, so that tests start on a warmed-up model.</summary>

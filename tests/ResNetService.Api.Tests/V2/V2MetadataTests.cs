@@ -19,6 +19,7 @@ public sealed class V2MetadataTests(ServiceFixture fixture)
         var extensions = metadata.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()).ToArray();
         Assert.Contains("binary_tensor_data", extensions);
         Assert.Contains("classification", extensions);
+        Assert.Contains("model_repository", extensions);
     }
 
     [Theory]

@@ -31,6 +31,52 @@ public sealed class RepositoryLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Links_that_lead_out_of_the_root_are_not_read_and_links_inside_it_are()
+    {
+        var outside = Directory.CreateTempSubdirectory("repository-outside-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(outside, "escape", "1")).FullName, "model.onnx"), "x");
+            Touch("real/1/model.onnx");
+            Directory.CreateSymbolicLink(Path.Combine(_root, "escape"), Path.Combine(outside, "escape"));     // a model folder
+            Directory.CreateSymbolicLink(Path.Combine(_root, "alias"), Path.Combine(_root, "real"));          // inside: kept
+            Directory.CreateDirectory(Path.Combine(_root, "mixed"));
+            Directory.CreateSymbolicLink(Path.Combine(_root, "mixed", "1"), Path.Combine(outside, "escape", "1")); // a version folder
+            Directory.CreateDirectory(Path.Combine(_root, "mixed", "2"));
+            File.CreateSymbolicLink(Path.Combine(_root, "mixed", "2", "model.onnx"), Path.Combine(outside, "escape", "1", "model.onnx")); // a file
+            Touch("mixed/3/model.onnx");
+
+            var models = RepositoryLayout.Scan(_root);
+
+            Assert.Equal(["alias", "mixed", "real"], models.Select(model => model.Name));
+            Assert.Equal([3L], models[1].Versions.Select(version => version.Version));
+            Assert.Null(RepositoryLayout.Find(_root, "escape"));
+            Assert.Equal("alias", RepositoryLayout.Find(_root, "alias")?.Name);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../outside")]
+    [InlineData("a/b")]
+    [InlineData("%2e%2e")]
+    [InlineData(".hidden")]
+    [InlineData("")]
+    [InlineData("missing")]
+    public void Find_reads_nothing_for_a_name_that_is_not_a_model_folder_of_the_root(string name)
+    {
+        Touch("a/b/model.onnx");
+        Touch(".hidden/1/model.onnx");
+
+        Assert.Null(RepositoryLayout.Find(Path.Combine(_root, "a"), name == "../outside" ? "../a" : name));
+        Assert.Null(RepositoryLayout.Find(_root, name));
+    }
+
+    [Fact]
     public void A_missing_root_is_named() =>
         Assert.Contains("no-such-root", Assert.Throws<DirectoryNotFoundException>(() => RepositoryLayout.Scan(Path.Combine(_root, "no-such-root"))).Message);
 

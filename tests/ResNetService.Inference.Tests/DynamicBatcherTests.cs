@@ -6,7 +6,7 @@ namespace ResNetService.Inference.Tests;
 public class DynamicBatcherTests
 {
     /// <summary>Output row = (2 x first input, second input + 1); records batch sizes; can be held inside a run.</summary>
-    private sealed class FakeModel : IBatchModel
+    private sealed class FakeModel : IBatchSession
     {
         public int InputLength => 4;
         public int OutputLength => 2;

@@ -16,7 +16,7 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
     private ImageClassifier Create(BatchingOptions batching, string name = "classifier", int? fixedBatch = null)
     {
         var path = _files.Write(name, ModelFiles.SmallModelMetadata(), fixedBatch: fixedBatch);
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, batching.MaxBatchSize);
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, batching.MaxBatchSize);
         return new ImageClassifier(model, batching, new ImageLimits());
     }
 
@@ -139,7 +139,7 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
     public async Task Preprocessed_rows_get_the_models_own_output_for_each_row()
     {
         var path = _files.Write("rows", ModelFiles.SmallModelMetadata());
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, 4);
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, 4);
         await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(20) }, new ImageLimits());
         var length = classifier.Info.Preprocessing.TensorLength;
         var random = new Random(5);

@@ -13,10 +13,10 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
 
     public ModelLoadingTests(ModelFiles files) => _files = files;
 
-    private static OnnxModel Load(string path, Func<ModelLoadSettings, ModelLoadSettings>? configure = null)
+    private static OnnxSession Load(string path, Func<ModelLoadSettings, ModelLoadSettings>? configure = null)
     {
         var settings = new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu };
-        return OnnxModel.Load(configure?.Invoke(settings) ?? settings);
+        return OnnxSession.Load(configure?.Invoke(settings) ?? settings);
     }
 
     /// <summary>Configuration that disagrees with every file-borne value, to prove it loses to them.</summary>
@@ -176,7 +176,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
     {
         var path = _files.Write("described", ModelFiles.SmallModelMetadata());
 
-        using var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Auto }, warmupBatchSize: 3);
+        using var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Auto }, warmupBatchSize: 3);
         var info = model.Info;
 
         Assert.Equal("described", info.Name);
@@ -198,7 +198,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         var path = _files.Write("needs-cuda", ModelFiles.SmallModelMetadata());
 
         var error = Assert.Throws<ModelLoadException>(() =>
-            OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cuda }));
+            OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cuda }));
 
         Assert.Contains("Cuda", error.Message);
     }

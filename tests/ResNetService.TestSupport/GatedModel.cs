@@ -8,7 +8,7 @@ namespace ResNetService.TestSupport;
 /// deterministically, and records the first value of every row it ran (a test row may carry its own number there).
 /// With <paramref name="inner"/> it runs that model once released (and disposes it with itself); without, it writes zeros.
 /// </summary>
-public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatchModel? inner = null) : IBatchModel, IDisposable
+public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatchSession? inner = null) : IBatchSession, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

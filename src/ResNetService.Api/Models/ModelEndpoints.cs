@@ -39,7 +39,7 @@ public static class ModelEndpoints
         return routes;
     }
 
-    public static Ok<ModelInfoResponse> GetModel(TargetModel target) => TypedResults.Ok(Describe(target.Generation));
+    public static Ok<ModelInfoResponse> GetModel(TargetModel target) => TypedResults.Ok(Describe(target.Loaded));
 
     public static Ok<RepositoryResponse> ListModels(ModelRepository repository) =>
         TypedResults.Ok(new RepositoryResponse(repository.IsReady, [.. repository.Models.Select(model => RepositoryModelResponse.From(model))]));
@@ -51,8 +51,8 @@ public static class ModelEndpoints
         return TypedResults.Ok(RepositoryModelResponse.From(model, serving is null ? null : Describe(serving)));
     }
 
-    public static Ok<ModelInfoResponse> GetModelVersion(TargetModel target) => TypedResults.Ok(Describe(target.Generation));
+    public static Ok<ModelInfoResponse> GetModelVersion(TargetModel target) => TypedResults.Ok(Describe(target.Loaded));
 
-    private static ModelInfoResponse Describe(ClassifierGeneration generation) =>
-        ModelInfoResponse.From(generation.Classifier.Info, generation.Batching, generation.Classifier.Statistics);
+    private static ModelInfoResponse Describe(LoadedVersion loaded) =>
+        ModelInfoResponse.From(loaded.Classifier.Info, loaded.Batching, loaded.Classifier.Statistics);
 }

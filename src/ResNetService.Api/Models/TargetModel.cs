@@ -19,7 +19,7 @@ public sealed class TargetModel(ModelLease lease)
     public IImageClassifier Classifier => lease.Classifier;
 
     /// <summary>The loaded version held, with the batching it runs with.</summary>
-    public ClassifierGeneration Generation => lease.Generation;
+    public LoadedVersion Loaded => lease.Loaded;
 
     public static ValueTask<TargetModel> BindAsync(HttpContext context)
     {

@@ -28,7 +28,7 @@ public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan Queu
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
-    private readonly IBatchModel _model;
+    private readonly IBatchSession _model;
     private readonly BatchingOptions _options;
     private readonly ILogger _logger;
     private readonly ModelTelemetry? _telemetry;
@@ -47,7 +47,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <param name="telemetry">Where its metrics and spans go (tagged with the model's name and version); none when null.</param>
     /// <param name="timeProvider">The clock of queue times and deadlines; the system's when null.</param>
     public DynamicBatcher(
-        IBatchModel model, BatchingOptions options, ILogger? logger = null, ModelTelemetry? telemetry = null, TimeProvider? timeProvider = null)
+        IBatchSession model, BatchingOptions options, ILogger? logger = null, ModelTelemetry? telemetry = null, TimeProvider? timeProvider = null)
     {
         _model = model;
         _options = options;
@@ -71,7 +71,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public InferenceStatistics Statistics =>
         new(Interlocked.Read(ref _images), Interlocked.Read(ref _batches), Interlocked.Read(ref _overloaded), Volatile.Read(ref _reserved));
 
-    /// <summary>A pooled buffer for one input row; write the first <see cref="IBatchModel.InputLength"/> floats, then pass it to <see cref="RunAsync"/>.</summary>
+    /// <summary>A pooled buffer for one input row; write the first <see cref="IBatchSession.InputLength"/> floats, then pass it to <see cref="RunAsync"/>.</summary>
     public float[] RentRow() => ArrayPool<float>.Shared.Rent(_model.InputLength);
 
     /// <summary>Gives back a rented row that will not be run (e.g. its image failed to decode).</summary>

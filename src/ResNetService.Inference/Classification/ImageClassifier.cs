@@ -24,7 +24,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     public const int ExplanationViewSize = 224;
 
     private readonly ModelInfo _info;
-    private readonly IBatchModel _model;
+    private readonly IBatchSession _model;
     private readonly ImageLimits _limits;
     private readonly DynamicBatcher _batcher;
     private readonly ModelTelemetry _telemetry;
@@ -35,7 +35,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     /// <param name="version">The version it is served as, for metrics and spans (the default model is version 1).</param>
     /// <param name="memory">The budget decodes draw from; null: decodes are not counted.</param>
     /// <param name="timeProvider">The batcher's clock (queue times and deadlines); the system's when null.</param>
-    public ImageClassifier(OnnxModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, long version = 1,
+    public ImageClassifier(OnnxSession model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, long version = 1,
         MemoryBudget? memory = null, TimeProvider? timeProvider = null)
         : this(model.Info, model, batching, limits, logger, version, memory, timeProvider)
     {
@@ -45,7 +45,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     /// Runs any batch model that <paramref name="info"/> describes (tests use one that blocks until released), and takes
     /// ownership of it when it is disposable.
     /// </summary>
-    public ImageClassifier(ModelInfo info, IBatchModel model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null,
+    public ImageClassifier(ModelInfo info, IBatchSession model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null,
         long version = 1, MemoryBudget? memory = null, TimeProvider? timeProvider = null)
     {
         _info = info;

@@ -3,7 +3,7 @@ using ResNetService.Inference.ExecutionProviders;
 namespace ResNetService.Inference.Model;
 
 /// <summary>
-/// What <see cref="OnnxModel.Load"/> needs to load a model: plain values, so that loading does not depend on how the
+/// What <see cref="OnnxSession.Load"/> needs to load a model: plain values, so that loading does not depend on how the
 /// service binds its configuration (the host builds this from its <c>Model</c> options).
 /// </summary>
 public sealed record ModelLoadSettings

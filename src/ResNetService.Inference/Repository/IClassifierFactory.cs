@@ -14,12 +14,12 @@ namespace ResNetService.Inference.Repository;
 /// </summary>
 public interface IClassifierFactory
 {
-    IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version);
+    IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version);
 }
 
 /// <summary>The service's classifiers: an <see cref="ImageClassifier"/> within the image limits and the memory budget.</summary>
 public sealed class ClassifierFactory(IOptions<ImageLimits> limits, ILoggerFactory loggers, MemoryBudget memory) : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version) =>
+    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
         new ImageClassifier(session, batching, limits.Value, loggers.CreateLogger<ImageClassifier>(), version, memory);
 }

@@ -3,26 +3,26 @@ using ResNetService.Inference.Classification;
 namespace ResNetService.Inference.Repository;
 
 /// <summary>
-/// A request's hold on the generation it started on: while held, a reload cannot dispose that session. Dispose it
+/// A request's hold on the loaded version it started on: while held, a reload cannot dispose that session. Dispose it
 /// when the request is answered.
 /// </summary>
-public sealed class ModelLease(ClassifierGeneration generation, long version) : IDisposable
+public sealed class ModelLease(LoadedVersion loaded, long version) : IDisposable
 {
     private int _disposed;
 
-    public IImageClassifier Classifier => generation.Classifier;
+    public IImageClassifier Classifier => loaded.Classifier;
 
     /// <summary>The version the session serves.</summary>
     public long Version { get; } = version;
 
     /// <summary>The session held, with the batching it runs with.</summary>
-    public ClassifierGeneration Generation => generation;
+    public LoadedVersion Loaded => loaded;
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            generation.Exit();
+            loaded.Exit();
         }
     }
 }

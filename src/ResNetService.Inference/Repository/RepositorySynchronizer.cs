@@ -339,11 +339,11 @@ public sealed class RepositorySynchronizer(
         try
         {
             // Loading is synchronous native work; keep it off the host's threads. The warm-up runs inside Load.
-            var session = await Task.Run(() => OnnxModel.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxModel>(), memory: memory), cancellationToken);
+            var session = await Task.Run(() => OnnxSession.Load(settings, batching.MaxBatchSize, loggerFactory.CreateLogger<OnnxSession>(), memory: memory), cancellationToken);
             var classifier = classifiers.Create(session, batching, version.Version);
             InferenceMetrics.CountModelLoad(model.Name, version.Version, succeeded: true);
             _refused.Remove(version.Path);
-            Retire(version.Serve(new ClassifierGeneration(classifier, file, batching)));
+            Retire(version.Serve(new LoadedVersion(classifier, file, batching)));
             _logger.LogInformation("Model {Name} version {Version} is ready", model.Name, version.Version);
             return true;
         }
@@ -367,11 +367,11 @@ public sealed class RepositorySynchronizer(
         }
     }
 
-    private void Retire(ClassifierGeneration? generation)
+    private void Retire(LoadedVersion? loaded)
     {
-        if (generation is not null)
+        if (loaded is not null)
         {
-            var retired = generation.RetireAsync();
+            var retired = loaded.RetireAsync();
             lock (_retiring)
             {
                 _retiring.Add(retired);

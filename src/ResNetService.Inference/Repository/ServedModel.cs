@@ -44,7 +44,7 @@ public sealed class ServedModel(string name, IReadOnlyList<ServedVersion> versio
                 : $"Model '{Name}' cannot be served: {Reason}");
     }
 
-    /// <summary>Holds the serving generation of the version a request names (or the latest ready one).</summary>
+    /// <summary>Holds the loaded version a request names (or the latest ready one).</summary>
     public ModelLease Acquire(long? version)
     {
         // Without a number, the latest ready version may be unloaded between choosing and holding it: choose again.

@@ -1,12 +1,12 @@
 namespace ResNetService.Inference.Repository;
 
 /// <summary>
-/// One version of a served model: whether its policy chose it, its state, and once loaded the generation (a session
-/// with its own batcher) that serves it. A reload swaps in a new generation; requests already in flight finish on theirs.
+/// One version of a served model: whether its policy chose it, its state, and once loaded the <see cref="LoadedVersion"/> (a
+/// session with its own batcher) that serves it. A reload swaps in a new one; requests already in flight finish on theirs.
 /// </summary>
 public sealed class ServedVersion(long version, string path, bool selected)
 {
-    private volatile ClassifierGeneration? _current;
+    private volatile LoadedVersion? _current;
     private volatile string? _failure;
     private volatile bool _selected = selected;
 
@@ -28,24 +28,24 @@ public sealed class ServedVersion(long version, string path, bool selected)
         : _selected ? ModelVersionState.Loading
         : ModelVersionState.NotLoaded;
 
-    /// <summary>The generation serving now, if any.</summary>
-    public ClassifierGeneration? Current => _current;
+    /// <summary>The load serving now, if any.</summary>
+    public LoadedVersion? Current => _current;
 
     /// <summary>
-    /// Holds the serving generation for one request. Throws <see cref="ModelNotFoundException"/> for a version the
+    /// Holds the load serving now for one request. Throws <see cref="ModelNotFoundException"/> for a version the
     /// policy does not load, <see cref="ModelNotReadyException"/> for one loading or failed.
     /// </summary>
     public ModelLease Acquire()
     {
-        // A reload may retire the generation between reading and entering it: then read the new one.
-        while (_current is { } generation)
+        // A reload may retire the load between reading and entering it: then read the new one.
+        while (_current is { } loaded)
         {
-            if (generation.Classifier.IsReady && generation.TryEnter())
+            if (loaded.Classifier.IsReady && loaded.TryEnter())
             {
-                return new ModelLease(generation, Version);
+                return new ModelLease(loaded, Version);
             }
 
-            if (!generation.Classifier.IsReady)
+            if (!loaded.Classifier.IsReady)
             {
                 break;
             }
@@ -59,15 +59,15 @@ public sealed class ServedVersion(long version, string path, bool selected)
         };
     }
 
-    /// <summary>Makes <paramref name="generation"/> the one that serves; returns the one it replaces, to be retired.</summary>
-    internal ClassifierGeneration? Serve(ClassifierGeneration generation)
+    /// <summary>Makes <paramref name="loaded"/> the one that serves; returns the one it replaces, to be retired.</summary>
+    internal LoadedVersion? Serve(LoadedVersion loaded)
     {
         _failure = null;
-        return Interlocked.Exchange(ref _current, generation);
+        return Interlocked.Exchange(ref _current, loaded);
     }
 
-    /// <summary>Stops serving (the policy no longer chooses it, or it left the repository); returns the generation to retire.</summary>
-    internal ClassifierGeneration? Unload()
+    /// <summary>Stops serving (the policy no longer chooses it, or it left the repository); returns the load to retire.</summary>
+    internal LoadedVersion? Unload()
     {
         _selected = false;
         _failure = null;

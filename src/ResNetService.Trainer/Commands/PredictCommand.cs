@@ -46,7 +46,7 @@ public static class PredictCommand
         FileInfo modelFile, FileInfo? labelsFile, int top, FileInfo[] imageFiles, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName });
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = modelFile.FullName, LabelsPath = labelsFile?.FullName });
         await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 8, QueueCapacity = 1024 }, new ImageLimits());
         var topK = Math.Min(top, model.Info.Classes);
         var contents = new List<ReadOnlyMemory<byte>>();

@@ -5,7 +5,7 @@ using ResNetService.Trainer.Data;
 namespace ResNetService.Trainer.Evaluation;
 
 /// <summary>
-/// Evaluates an exported ONNX model with ONNX Runtime through the service's own <see cref="OnnxModel"/>: labels and
+/// Evaluates an exported ONNX model with ONNX Runtime through the service's own <see cref="OnnxSession"/>: labels and
 /// preprocessing come from the file's metadata (or its sidecar), exactly as the service would resolve them. The test
 /// loss is the mean <see cref="CrossEntropy"/> of ONNX Runtime's logits.
 /// </summary>
@@ -18,11 +18,11 @@ public static class OnnxEvaluator
         return Evaluate(model, DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset)), batchSize);
     }
 
-    public static OnnxModel Load(string modelPath) =>
-        OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
+    public static OnnxSession Load(string modelPath) =>
+        OnnxSession.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
 
     /// <summary>Scores a loaded model on the test split of data already brought to its input size.</summary>
-    public static EvaluationResult Evaluate(OnnxModel model, TrainingData data, int batchSize)
+    public static EvaluationResult Evaluate(OnnxSession model, TrainingData data, int batchSize)
     {
         var settings = model.Info.Preprocessing;
         EvaluationData.CheckClasses(data, model.Info.Labels);

@@ -116,7 +116,7 @@ public static class Int8Quantizer
     }
 
     /// <summary>Both models on the test split: accuracies when its classes are the model's, and always agreement and logit cosine.</summary>
-    private static ModelComparison Compare(OnnxModel fp32, OnnxModel int8, TrainingData data, int batchSize)
+    private static ModelComparison Compare(OnnxSession fp32, OnnxSession int8, TrainingData data, int batchSize)
     {
         var classes = fp32.Info.Classes;
         var labelled = data.Classes.Count == classes;

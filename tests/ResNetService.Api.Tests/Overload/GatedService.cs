@@ -41,7 +41,7 @@ public class GatedService : ServiceFactory
         ["V2:MaxBatchSize"] = Capacity.ToString(),
     })
     {
-        var onnx = OnnxModel.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
+        var onnx = OnnxSession.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
         Model = new GatedModel(inner: onnx);
         var batching = new BatchingOptions
         {

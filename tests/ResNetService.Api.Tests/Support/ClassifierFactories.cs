@@ -12,7 +12,7 @@ namespace ResNetService.Api.Tests.Support;
 /// </summary>
 public sealed class FixedClassifierFactory(IImageClassifier classifier) : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version)
+    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version)
     {
         session.Dispose();
         return classifier;
@@ -22,7 +22,7 @@ public sealed class FixedClassifierFactory(IImageClassifier classifier) : IClass
 /// <summary>Serves every loaded session through a classifier already unloaded: the service while no version of a model serves.</summary>
 public sealed class UnloadedClassifierFactory : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version)
+    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version)
     {
         var classifier = new ImageClassifier(session, batching, new ImageLimits());
         classifier.DisposeAsync().AsTask().GetAwaiter().GetResult();

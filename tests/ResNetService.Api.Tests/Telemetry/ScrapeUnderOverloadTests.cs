@@ -93,7 +93,7 @@ public sealed class ScrapeUnderOverloadTests
 
         public StuckClassifier? Created { get; private set; }
 
-        public IImageClassifier Create(OnnxModel session, BatchingOptions batching, long version) =>
+        public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
             Created = new StuckClassifier(_real.Create(session, batching, version));
     }
 

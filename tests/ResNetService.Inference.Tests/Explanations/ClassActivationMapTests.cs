@@ -20,7 +20,7 @@ public class ClassActivationMapTests : IClassFixture<ModelFiles>
     private ImageClassifier Classifier(string name)
     {
         var path = _files.Write(name, FeatureModels.Metadata64());
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu });
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu });
         return new ImageClassifier(model, new BatchingOptions(), new ImageLimits());
     }
 

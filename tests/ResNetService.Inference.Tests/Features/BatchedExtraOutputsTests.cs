@@ -6,7 +6,7 @@ namespace ResNetService.Inference.Tests.Features;
 public class BatchedExtraOutputsTests
 {
     /// <summary>Doubles its one-float rows; the embedding is the row plus 100, the feature map the row twice. Records what each run fetched.</summary>
-    private sealed class RecordingModel : IBatchModel
+    private sealed class RecordingModel : IBatchSession
     {
         public List<(int Rows, ExtraOutputs Fetched)> Runs { get; } = [];
 
@@ -93,7 +93,7 @@ public class BatchedExtraOutputsTests
     }
 
     /// <summary>A model with only scores: the interface's defaults.</summary>
-    private sealed class ScoresOnlyModel : IBatchModel
+    private sealed class ScoresOnlyModel : IBatchSession
     {
         public int InputLength => 1;
         public int OutputLength => 1;

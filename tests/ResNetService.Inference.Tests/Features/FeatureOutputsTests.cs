@@ -18,8 +18,8 @@ public class FeatureOutputsTests : IClassFixture<ModelFiles>
 
     public FeatureOutputsTests(ModelFiles files) => _files = files;
 
-    private static OnnxModel Load(string path) =>
-        OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, warmupBatchSize: 2);
+    private static OnnxSession Load(string path) =>
+        OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, warmupBatchSize: 2);
 
     private static ImageClassifier Classifier(string path) =>
         new(Load(path), new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(20) }, new ImageLimits());

@@ -34,7 +34,7 @@ public sealed class ClassifierMemoryTests(ModelFiles files) : IClassFixture<Mode
     private ImageClassifier Classifier(MemoryBudget budget)
     {
         var path = files.Write("budgeted", ModelFiles.SmallModelMetadata());
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, 2);
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, 2);
         return new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 2, MaxBatchDelay = TimeSpan.Zero }, new ImageLimits(), memory: budget);
     }
 
@@ -137,12 +137,12 @@ public sealed class ClassifierMemoryTests(ModelFiles files) : IClassFixture<Mode
         var broken = files.WriteText("broken.onnx", "not a model");
         var settings = new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu };
 
-        var model = OnnxModel.Load(settings, memory: budget);
+        var model = OnnxSession.Load(settings, memory: budget);
         Assert.Equal(2 * new FileInfo(path).Length, budget.InUseBy(MemoryUse.Session));
         model.Dispose();
         Assert.Equal(0, budget.InUse);
 
-        Assert.Throws<ModelLoadException>(() => OnnxModel.Load(settings with { Path = broken }, memory: budget));
+        Assert.Throws<ModelLoadException>(() => OnnxSession.Load(settings with { Path = broken }, memory: budget));
         Assert.Equal(0, budget.InUse);
     }
 
@@ -153,7 +153,7 @@ public sealed class ClassifierMemoryTests(ModelFiles files) : IClassFixture<Mode
         using var recorder = new TelemetryRecorder(name);
         var budget = Budget(ImageWeight);
         var path = files.Write(name, ModelFiles.SmallModelMetadata());
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, Name = name, ExecutionProvider = ExecutionProviderPreference.Cpu });
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = path, Name = name, ExecutionProvider = ExecutionProviderPreference.Cpu });
         await using var classifier = new ImageClassifier(model, new BatchingOptions(), new ImageLimits(), memory: budget);
         using var otherDecode = await budget.AcquireAsync(ImageWeight, MemoryUse.Decode);
 

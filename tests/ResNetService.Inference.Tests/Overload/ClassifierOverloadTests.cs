@@ -17,7 +17,7 @@ public sealed class ClassifierOverloadTests(ModelFiles files) : IClassFixture<Mo
     [Fact]
     public async Task A_full_queue_refuses_single_and_batch_requests_before_decoding_them()
     {
-        var onnx = OnnxModel.Load(
+        var onnx = OnnxSession.Load(
             new ModelLoadSettings { Path = files.Write("gated", ModelFiles.SmallModelMetadata()), ExecutionProvider = ExecutionProviderPreference.Cpu });
         var model = new GatedModel(inner: onnx);
         var batching = new BatchingOptions { MaxBatchSize = 1, QueueCapacity = 2, MaxBatchDelay = TimeSpan.Zero };

@@ -10,7 +10,7 @@ public sealed class BatcherTelemetryTests
     private readonly string _name = $"batcher-{Guid.NewGuid():N}";
 
     /// <summary>Doubles each input row's first value; can be held inside a run, or made to fail.</summary>
-    private sealed class GatedModel : IBatchModel
+    private sealed class GatedModel : IBatchSession
     {
         private readonly SemaphoreSlim _entered = new(0);
 

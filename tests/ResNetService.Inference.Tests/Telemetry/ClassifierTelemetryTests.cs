@@ -18,7 +18,7 @@ public sealed class ClassifierTelemetryTests(ModelFiles files) : IClassFixture<M
         var name = $"classifier-{Guid.NewGuid():N}";
         using var recorder = new TelemetryRecorder(name);
         var path = files.Write(name, ModelFiles.SmallModelMetadata());
-        var model = OnnxModel.Load(new ModelLoadSettings { Path = path, Name = name, ExecutionProvider = ExecutionProviderPreference.Cpu });
+        var model = OnnxSession.Load(new ModelLoadSettings { Path = path, Name = name, ExecutionProvider = ExecutionProviderPreference.Cpu });
         await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchDelay = TimeSpan.Zero }, new ImageLimits(), version: 7);
         using var picture = TestImages.Solid(32, 32, SKColors.Green);
         byte[] garbage = [.. "not an image at all"u8];

@@ -39,7 +39,7 @@ public sealed class KerasTrainingTests
         var export = await CliRunner.RunAsync("export", "--checkpoint", folder["run"] + "/last", "--out", folder["model.onnx"]);
         Assert.True(export.ExitCode == 0, string.Join(" ", export.ErrorLines));
         Assert.Contains("passed", export.Output);
-        using (var served = OnnxModel.Load(new ModelLoadSettings { Path = folder["model.onnx"], ExecutionProvider = ExecutionProviderPreference.Cpu }))
+        using (var served = OnnxSession.Load(new ModelLoadSettings { Path = folder["model.onnx"], ExecutionProvider = ExecutionProviderPreference.Cpu }))
         {
             Assert.Equal("keras", served.Info.Variant);
             Assert.Equal(4, served.Info.Classes);

@@ -2,8 +2,8 @@ using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Batching;
 
-/// <summary>What the batcher needs of a model: fixed-length float rows in, fixed-length float rows out.</summary>
-public interface IBatchModel
+/// <summary>What the batcher needs of a session: fixed-length float rows in, fixed-length float rows out.</summary>
+public interface IBatchSession
 {
     /// <summary>Floats in one input row (3 x size x size).</summary>
     int InputLength { get; }

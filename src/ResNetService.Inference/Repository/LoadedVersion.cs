@@ -4,10 +4,10 @@ using ResNetService.Inference.Classification;
 namespace ResNetService.Inference.Repository;
 
 /// <summary>
-/// One loaded session of a version, counted while requests use it. A newer generation replaces it atomically; this one
+/// One load of a version (its session, classifier and batcher), counted while requests use it. A reload replaces it atomically; this one
 /// is then retired: it takes no new requests, and is disposed when the last request that started on it has finished.
 /// </summary>
-public sealed class ClassifierGeneration(IImageClassifier classifier, FileFingerprint file, BatchingOptions batching, bool owned = true)
+public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint file, BatchingOptions batching, bool owned = true)
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _users;
@@ -15,13 +15,13 @@ public sealed class ClassifierGeneration(IImageClassifier classifier, FileFinger
 
     public IImageClassifier Classifier { get; } = classifier;
 
-    /// <summary>The file as it was when this generation was loaded.</summary>
+    /// <summary>The file as it was when this version was loaded.</summary>
     public FileFingerprint File { get; } = file;
 
-    /// <summary>The batching this generation's classifier runs with.</summary>
+    /// <summary>The batching its classifier runs with.</summary>
     public BatchingOptions Batching { get; } = batching;
 
-    /// <summary>Counts a request in; false once retired (the caller then reads the version's newer generation).</summary>
+    /// <summary>Counts a request in; false once retired (the caller then reads the version's newer load).</summary>
     public bool TryEnter()
     {
         Interlocked.Increment(ref _users);

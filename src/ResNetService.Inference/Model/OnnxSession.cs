@@ -13,10 +13,10 @@ using ResNetService.Onnx.ResNet;
 namespace ResNetService.Inference.Model;
 
 /// <summary>
-/// One ONNX image classifier: a single InferenceSession shared by every caller, with the names, shapes, labels and
+/// The session of one loaded model file: a single ONNX Runtime InferenceSession shared by every caller, with the names, shapes, labels and
 /// preprocessing read from the file (never assumed). <see cref="Load"/> also runs one warm-up batch.
 /// </summary>
-public sealed class OnnxModel : IBatchModel, IDisposable
+public sealed class OnnxSession : IBatchSession, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
@@ -29,7 +29,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     private float[]? _paddedChunk;
     private MemoryReservation? _memory;
 
-    private OnnxModel(InferenceSession session, string inputName, string outputName, FeatureOutputs features, int? fixedBatchSize,
+    private OnnxSession(InferenceSession session, string inputName, string outputName, FeatureOutputs features, int? fixedBatchSize,
         int imageSize, bool takesCpuTurns)
     {
         _session = session;
@@ -59,7 +59,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
     /// <param name="availableProviders">Providers of this ONNX Runtime build; by default asked of ONNX Runtime.</param>
     /// <param name="memory">The budget the session is counted in, from before it loads until it is disposed.</param>
     /// <exception cref="ModelLoadException">The file, its settings or the requested provider cannot be used.</exception>
-    public static OnnxModel Load(ModelLoadSettings settings, int warmupBatchSize = 1, ILogger? logger = null,
+    public static OnnxSession Load(ModelLoadSettings settings, int warmupBatchSize = 1, ILogger? logger = null,
         IReadOnlyCollection<string>? availableProviders = null, MemoryBudget? memory = null)
     {
         logger ??= NullLogger.Instance;
@@ -132,7 +132,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         }
     }
 
-    private static OnnxModel Create(InferenceSession session, string path, ModelLoadSettings settings,
+    private static OnnxSession Create(InferenceSession session, string path, ModelLoadSettings settings,
         ExecutionProviderChoice provider, FeatureGraph graph, int warmupBatchSize, Stopwatch loadClock, ILogger logger)
     {
         var features = graph.Outputs;
@@ -163,7 +163,7 @@ public sealed class OnnxModel : IBatchModel, IDisposable
         var preprocessing = resolver.ResolvePreprocessing(fixedImageSize);
         // On the CPU with the shared pools, runs of all models take turns (see OrtEnvironment.TakeCpuTurn).
         var takesCpuTurns = OrtEnvironment.SharedThreadPools && provider.Provider == ExecutionProviderSelector.CpuProvider;
-        var model = new OnnxModel(session, inputName, outputName, features, fixedBatchSize, preprocessing.ImageSize, takesCpuTurns);
+        var model = new OnnxSession(session, inputName, outputName, features, fixedBatchSize, preprocessing.ImageSize, takesCpuTurns);
         var loadTime = loadClock.Elapsed;
 
         // Warm-up: one real batch, which also tells the class count (and the feature outputs' shapes) when the

@@ -34,11 +34,11 @@ public static class DecodeAndSessionCosts
         var fileBytes = new FileInfo(modelPath).Length;
         var loadSettings = new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu };
         OrtEnvironment.UseSharedThreadPools(null, null);
-        var models = new List<OnnxModel>();
+        var models = new List<OnnxSession>();
         for (var round = 1; round <= sessions; round++)
         {
             var before = Settled(pid);
-            models.Add(OnnxModel.Load(loadSettings, batchSize));
+            models.Add(OnnxSession.Load(loadSettings, batchSize));
             var after = Settled(pid);
             Console.WriteLine($"Session of {Path.GetFileName(modelPath)} ({fileBytes / 1e6:0.0} MB), warm-up batch {batchSize}, " +
                 $"round {round}: +{ProcessMemory.Megabytes(after - before)} = {(double)(after - before) / fileBytes:0.00} x the file");

@@ -107,7 +107,7 @@ public static class Int8Comparison
     /// <summary>The preprocessing the service resolves for the model (from its metadata).</summary>
     private static PreprocessingSettings Preprocessing(string model)
     {
-        using var loaded = OnnxModel.Load(new ModelLoadSettings { Path = model, ExecutionProvider = Inference.ExecutionProviders.ExecutionProviderPreference.Cpu });
+        using var loaded = OnnxSession.Load(new ModelLoadSettings { Path = model, ExecutionProvider = Inference.ExecutionProviders.ExecutionProviderPreference.Cpu });
         return loaded.Info.Preprocessing;
     }
 }

@@ -13,7 +13,7 @@ public sealed class OrtBaseline : IDisposable
 
     public OrtBaseline(string modelPath, params int[] batchSizes)
     {
-        // The same session settings as the service (ResNetService.Inference's OnnxModel).
+        // The same session settings as the service (ResNetService.Inference's OnnxSession).
         _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(modelPath, _options);
         var random = new Random(3);

@@ -1,6 +1,7 @@
 using ResNetService.Api.Classification;
 using ResNetService.Api.Embeddings;
 using ResNetService.Api.Explanations;
+using ResNetService.Api.Grpc;
 using ResNetService.Api.Health;
 using ResNetService.Api.Hosting;
 using ResNetService.Api.ModelControl;
@@ -35,6 +36,7 @@ builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceSwagger();
 builder.Services.AddV2();
 builder.Services.AddModelControl();
+builder.AddServiceGrpc();
 builder.Services.AddServiceTelemetry(builder.Configuration);
 builder.Services.AddTrustedProxies();
 builder.Services.AddClientRateLimiting();
@@ -57,6 +59,7 @@ app.MapModelEndpoints();
 app.MapHealthEndpoints();
 app.MapV2Endpoints();
 app.MapModelControlEndpoints();
+app.MapServiceGrpc();
 app.MapMetrics();
 
 try

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Shutdown;
-using ResNetService.Inference;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.V2;
@@ -80,22 +79,13 @@ public static class V2Endpoints
 
     public static IResult ModelMetadata(string name, string? version, ModelRepository repository)
     {
-        using var lease = Acquire(repository, name, version);
-        var loaded = Find(repository, name).Versions
-            .Where(v => v.State == ModelVersionState.Ready)
-            .Select(v => v.Version.ToString(CultureInfo.InvariantCulture))
-            .ToList();
-        return TypedResults.Ok(V2ModelMetadata.From(lease.Classifier.Info, loaded));
+        return TypedResults.Ok(V2Models.Metadata(repository, name, version));
     }
 
     /// <summary>200 when the model (or the version named) can serve now, 400 when not: the protocol's "4xx means false".</summary>
     public static IResult ModelReady(string name, string? version, ModelRepository repository)
     {
-        var model = Find(repository, name);
-        var ready = version is null
-            ? model.Versions.Any(v => v.State == ModelVersionState.Ready)
-            : Find(model, version).State == ModelVersionState.Ready;
-        return ready ? Results.Ok() : NotReady(version is null
+        return V2Models.IsReady(repository, name, version) ? Results.Ok() : NotReady(version is null
             ? $"No version of model '{name}' serves."
             : $"Version {version} of model '{name}' does not serve.");
     }
@@ -104,39 +94,11 @@ public static class V2Endpoints
         string name, string? version, HttpRequest request, ModelRepository repository, IOptions<V2Options> options, CancellationToken cancellationToken)
     {
         // Held until the answer is written, so that a reload meanwhile lets this request finish on its session.
-        using var lease = Acquire(repository, name, version); // Before the body: 503 while loading.
+        using var lease = V2Models.Acquire(repository, name, version); // Before the body: 503 while loading.
         lease.Classifier.EnsureRoom(1); // A full queue refuses before the body is read.
         var inference = new V2Inference(lease.Classifier, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
         using var body = await V2RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
         var parsed = V2RequestParser.Parse(body.Json.Span);
         return new V2InferenceResult(await inference.RunAsync(parsed, body, cancellationToken));
     }
-
-    /// <summary>
-    /// The lease every route takes (<see cref="ServedModel.Acquire"/>); the protocol's versions are strings, ours
-    /// numbers, and its unknown names answer in its own error body.
-    /// </summary>
-    private static ModelLease Acquire(ModelRepository repository, string name, string? version)
-    {
-        var model = Find(repository, name);
-        return model.Acquire(version is null ? null : Find(model, version).Version);
-    }
-
-    private static ServedModel Find(ModelRepository repository, string name)
-    {
-        try
-        {
-            return repository.Find(name);
-        }
-        catch (ModelNotFoundException)
-        {
-            throw V2Exception.NotFound($"Unknown model '{name}'.");
-        }
-    }
-
-    private static ServedVersion Find(ServedModel model, string version) =>
-        long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-        && model.Versions.FirstOrDefault(v => v.Version == number) is { } found
-            ? found
-            : throw V2Exception.NotFound($"Unknown model '{model.Name}' version '{version}'.");
 }

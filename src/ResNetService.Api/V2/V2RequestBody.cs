@@ -19,6 +19,13 @@ public sealed class V2RequestBody : IDisposable
         Binary = buffer.AsMemory(headerLength, length - headerLength);
     }
 
+    /// <summary>A request that arrived already split (gRPC): no JSON header, and the input's raw bytes as its binary data.</summary>
+    public V2RequestBody(ReadOnlyMemory<byte> binary)
+    {
+        Json = ReadOnlyMemory<byte>.Empty;
+        Binary = binary;
+    }
+
     public ReadOnlyMemory<byte> Json { get; }
 
     public ReadOnlyMemory<byte> Binary { get; }

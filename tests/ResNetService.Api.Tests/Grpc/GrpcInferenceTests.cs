@@ -197,6 +197,20 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Reflection_lists_the_inference_and_health_services()
+    {
+        using var call = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(_channel).ServerReflectionInfo();
+
+        await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(service => service.Name).ToList();
+
+        Assert.Contains("inference.GRPCInferenceService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
+    [Fact]
     public async Task An_unknown_method_is_unimplemented_and_bytes_that_are_no_message_get_a_status()
     {
         var invoker = _channel.CreateCallInvoker();

@@ -183,7 +183,7 @@ public sealed partial class ComposeTests
         }
     }
 
-    private string ExposedPort => _dockerfile.InStage("service", "EXPOSE").Single().Arguments;
+    private string ExposedPort => ServicePorts.Of(_dockerfile).Http.ToString();
 
     /// <summary>The file resolved with the default variables (resolved once: docker-compose takes a second or two).</summary>
     private static YamlMappingNode Config() => DefaultConfig.Value;

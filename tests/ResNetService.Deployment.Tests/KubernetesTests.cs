@@ -44,7 +44,7 @@ public sealed class KubernetesTests
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         var port = Assert.Single(container.Ports);
 
-        Assert.Equal(_dockerfile.InStage("service", "EXPOSE").Single().Arguments, port.ContainerPort.ToString());
+        Assert.Equal(ServicePorts.Of(_dockerfile).Http, port.ContainerPort);
         Assert.Equal("/health/ready", container.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/health/live", container.LivenessProbe.HttpGet.Path);
         Assert.Equal(port.Name, container.ReadinessProbe.HttpGet.Port.Value);

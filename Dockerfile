@@ -70,12 +70,14 @@ WORKDIR /app
 COPY --from=build /app ./
 # The default model; mount a folder over /app/models, or set Model__Path, to serve another.
 COPY models/ /app/models/
-# The port as Microsoft's images set it (ASPNETCORE_URLS, where given, takes precedence).
+# REST on the port as Microsoft's images set it (ASPNETCORE_URLS, where given, takes precedence); gRPC on a port of its
+# own, cleartext HTTP/2, as KServe's runtimes pair them (8080 and 8081).
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Grpc__Url=http://*:8081 \
     ASPNETCORE_ENVIRONMENT=Production \
     Model__Path=models/model.onnx \
     Logging__Json=true
-EXPOSE 8080
+EXPOSE 8080 8081
 USER app
 # Readiness, not liveness: healthy once the model is loaded and warmed up. The runtime images have no curl,
 # so the service's own binary does the GET (see src/ResNetService.Api/Hosting/HealthProbe.cs).

@@ -96,11 +96,40 @@ public sealed class DockerfileTests
     {
         var environment = _dockerfile.Environment("service", Cpu);
 
-        Assert.Equal("8080", _dockerfile.InStage("service", "EXPOSE").Single().Arguments);
+        Assert.Equal(["8080", "8081"], _dockerfile.InStage("service", "EXPOSE").Single().Words);
         Assert.Equal("8080", environment["ASPNETCORE_HTTP_PORTS"]);
         Assert.Equal(["dotnet", AssemblyName(ApiProject) + ".dll"], EntryPoint("service"));
         Assert.Equal("app", _dockerfile.InStage("service", "USER").Last().Arguments);
         Assert.Equal("/app", _dockerfile.InStage("service", "WORKDIR").Single().Arguments);
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("gpu")]
+    public void Both_flavors_listen_for_grpc_on_the_second_exposed_port_any_address_without_tls(string flavor)
+    {
+        var grpcUrl = _dockerfile.Environment("service", new Dictionary<string, string> { ["FLAVOR"] = flavor })[ServiceSettings.GrpcUrl];
+        var ports = ServicePorts.Of(_dockerfile, flavor);
+
+        // KServe's runtimes pair them so: REST on 8080, gRPC on 8081.
+        Assert.Equal(new ServicePorts(8080, 8081), ports);
+        Assert.Equal([ports.Http.ToString(), ports.Grpc.ToString()], _dockerfile.InStage("service", "EXPOSE").Single().Words);
+        // Every interface, as ASPNETCORE_HTTP_PORTS listens: other containers and pods reach it.
+        Assert.Matches(@"^http://[*+]:\d+$", grpcUrl);
+    }
+
+    [Fact]
+    public void The_grpc_address_check_takes_only_cleartext_addresses_with_a_port_of_their_own()
+    {
+        Assert.Equal(8081, ServiceSettings.GrpcPort("http://*:8081"));
+        Assert.Equal(8081, ServiceSettings.GrpcPort("http://0.0.0.0:8081"));
+        Assert.Equal(9000, ServiceSettings.GrpcPort("http://+:9000/"));
+        Assert.Null(ServiceSettings.GrpcPort("https://*:8081")); // TLS would need a certificate the image does not have
+        Assert.Null(ServiceSettings.GrpcPort("http://*")); // port 80 by default, not a port of its own
+        Assert.Null(ServiceSettings.GrpcPort("http://*:8081/grpc"));
+        Assert.Null(ServiceSettings.GrpcPort("8081"));
+        Assert.Single(ServiceSettings.Problems(new Dictionary<string, string> { [ServiceSettings.GrpcUrl] = "https://*:8081" }));
+        Assert.Empty(ServiceSettings.Problems(new Dictionary<string, string> { [ServiceSettings.GrpcUrl] = "http://*:8081" }));
     }
 
     [Fact]

@@ -13,6 +13,9 @@ public sealed class KubernetesTests
     private readonly KubernetesManifests _manifests = new();
     private readonly DockerfileModel _dockerfile = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
 
+    /// <summary>The image's REST and gRPC ports (read when a test needs them, so a bad Grpc__Url fails only those).</summary>
+    private ServicePorts Ports => ServicePorts.Of(_dockerfile);
+
     [Fact]
     public void Every_file_holds_known_objects_and_the_kustomization_lists_existing_files()
     {
@@ -42,13 +45,28 @@ public sealed class KubernetesTests
     {
         var deployment = _manifests.Deployment(name);
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
-        var port = Assert.Single(container.Ports);
+        var port = Assert.Single(container.Ports, p => p.Name == "http");
 
-        Assert.Equal(_dockerfile.InStage("service", "EXPOSE").Single().Arguments, port.ContainerPort.ToString());
+        Assert.Equal(Ports.Http, port.ContainerPort);
         Assert.Equal("/health/ready", container.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/health/live", container.LivenessProbe.HttpGet.Path);
         Assert.Equal(port.Name, container.ReadinessProbe.HttpGet.Port.Value);
         Assert.Equal(port.Name, container.LivenessProbe.HttpGet.Port.Value);
+    }
+
+    [Theory]
+    [InlineData(CpuDeployment)]
+    [InlineData(GpuDeployment)]
+    public void The_deployment_declares_the_image_grpc_port_by_name_and_the_image_sets_its_address(string name)
+    {
+        var container = Assert.Single(_manifests.Deployment(name).Spec.Template.Spec.Containers);
+        var flavor = name == GpuDeployment ? "gpu" : "cpu";
+
+        Assert.Equal([("http", Ports.Http), ("grpc", Ports.Grpc)], container.Ports.Select(p => (p.Name, p.ContainerPort)));
+        Assert.All(container.Ports, p => Assert.True(p.Protocol is null or "TCP", p.Protocol));
+        // The address comes from the image (Grpc__Url); the manifest must not move it away from the declared port.
+        Assert.DoesNotContain(container.Env, e => e.Name == ServiceSettings.GrpcUrl);
+        Assert.Equal(Ports, ServicePorts.Of(_dockerfile, flavor));
     }
 
     [Theory]
@@ -92,16 +110,31 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void The_service_reaches_the_pods_of_both_deployments_on_their_named_port()
+    public void The_service_reaches_the_pods_of_both_deployments_on_their_named_ports()
     {
         var service = _manifests.All.OfType<V1Service>().Single();
-        var port = Assert.Single(service.Spec.Ports);
 
+        Assert.Equal(["http", "grpc"], service.Spec.Ports.Select(p => p.TargetPort.Value));
         Assert.All(_manifests.Deployments, deployment =>
         {
             Assert.Subset(deployment.Spec.Template.Metadata.Labels.ToHashSet(), service.Spec.Selector.ToHashSet());
-            Assert.Contains(deployment.Spec.Template.Spec.Containers[0].Ports, p => p.Name == port.TargetPort.Value);
+            Assert.All(service.Spec.Ports, port => Assert.Contains(deployment.Spec.Template.Spec.Containers[0].Ports, p => p.Name == port.TargetPort.Value));
         });
+    }
+
+    [Fact]
+    public void The_service_exposes_grpc_as_cleartext_http2_on_its_own_port()
+    {
+        var ports = _manifests.All.OfType<V1Service>().Single().Spec.Ports;
+        var grpc = Assert.Single(ports, p => p.TargetPort.Value == "grpc");
+        var http = Assert.Single(ports, p => p.TargetPort.Value == "http");
+
+        Assert.Equal("grpc", grpc.Name);
+        Assert.Equal(Ports.Grpc, grpc.Port);
+        // Cleartext HTTP/2 (h2c), so that gateways and meshes do not speak HTTP/1.1 or TLS to it.
+        Assert.Equal("kubernetes.io/h2c", grpc.AppProtocol);
+        Assert.NotEqual(http.Port, grpc.Port);
+        Assert.Null(http.AppProtocol);
     }
 
     [Fact]

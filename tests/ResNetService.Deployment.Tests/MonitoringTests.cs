@@ -14,7 +14,7 @@ public sealed class MonitoringTests
 
     private readonly DockerfileModel _dockerfile = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
 
-    private string ExposedPort => _dockerfile.InStage("service", "EXPOSE").Single().Arguments;
+    private int HttpPort => int.Parse(_dockerfile.Environment("service", new Dictionary<string, string> { ["FLAVOR"] = "cpu" })["ASPNETCORE_HTTP_PORTS"]);
 
     [Fact]
     public void The_monitoring_profile_runs_prometheus_on_the_repositorys_config()
@@ -41,7 +41,7 @@ public sealed class MonitoringTests
             .Select(service => service.Key.ToString());
 
         Assert.Equal(TelemetrySetup.MetricsPath, scrape.Text("metrics_path"));
-        Assert.Equal(ExposedPort, discovery.Text("port"));
+        Assert.Equal(HttpPort.ToString(), discovery.Text("port"));
         Assert.Equal(apiServices.Order(), discovery.List("names").Select(n => n.ToString()).Order());
     }
 
@@ -70,9 +70,11 @@ public sealed class MonitoringTests
     public void The_pods_are_annotated_for_prometheus_with_the_metrics_path_and_container_port(string deployment)
     {
         var pod = new KubernetesManifests().Deployment(deployment).Spec.Template;
-        var port = Assert.Single(Assert.Single(pod.Spec.Containers).Ports);
+        var port = Assert.Single(Assert.Single(pod.Spec.Containers).Ports, p => p.Name == "http");
 
         Assert.Equal("true", pod.Metadata.Annotations["prometheus.io/scrape"]);
+        // Metrics are on the REST port, not the gRPC one.
+        Assert.Equal(HttpPort, port.ContainerPort);
         Assert.Equal(port.ContainerPort.ToString(), pod.Metadata.Annotations["prometheus.io/port"]);
         Assert.Equal(TelemetrySetup.MetricsPath, pod.Metadata.Annotations["prometheus.io/path"]);
     }

@@ -12,7 +12,7 @@ namespace ResNetService.Deployment.Tests.Support;
 /// The service as the CPU image runs it, without Docker: published by the Dockerfile's own <c>dotnet publish</c>
 /// command, from a copy of the build context only (what .dockerignore lets in), into a temp folder (the image's
 /// /app), a random-weight model at the image's default model path, started
-/// with the Dockerfile's ENTRYPOINT, working directory and ENV, except that it listens on 127.0.0.1 and a free port.
+/// with the Dockerfile's ENTRYPOINT, working directory and ENV, except that it listens on 127.0.0.1 and free ports.
 /// A subclass publishes another flavor (the Dockerfile's FLAVOR build argument) the same way.
 /// </summary>
 public class PublishedService : IAsyncLifetime
@@ -104,11 +104,11 @@ public class PublishedService : IAsyncLifetime
 
     /// <summary>
     /// Starts an instance as the ENTRYPOINT does, with the image's environment and <paramref name="settings"/> on top
-    /// (as <c>docker run -e</c> would add them), listening on 127.0.0.1 and a free port. The caller disposes it.
+    /// (as <c>docker run -e</c> would add them), listening on 127.0.0.1 and free ports. The caller disposes it.
     /// </summary>
     public ServiceProcess StartInstance(IReadOnlyDictionary<string, string> settings)
     {
-        var environment = new Dictionary<string, string>(ImageEnvironment);
+        var environment = LocalEnvironment();
         foreach (var (name, value) in settings)
         {
             environment[name] = value;
@@ -123,13 +123,29 @@ public class PublishedService : IAsyncLifetime
     /// </summary>
     public ToolResult RunEntrypointUntilExit(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {
-        var environment = new Dictionary<string, string>(ImageEnvironment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}" };
+        var environment = LocalEnvironment();
+        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
         foreach (var (name, value) in settings)
         {
             environment[name] = value;
         }
 
         return Tool.Run(Tool.DotNet, Entrypoint().Skip(1), workingDirectory: AppFolder, environment: environment, timeout: timeout);
+    }
+
+    /// <summary>
+    /// The image's environment with its gRPC port, like its REST port, moved to 127.0.0.1 and a free port: instances
+    /// run side by side here, where the container would have the port to itself.
+    /// </summary>
+    private Dictionary<string, string> LocalEnvironment()
+    {
+        var environment = new Dictionary<string, string>(ImageEnvironment);
+        if (environment.ContainsKey(ServiceSettings.GrpcUrl))
+        {
+            environment[ServiceSettings.GrpcUrl] = $"http://127.0.0.1:{FreePort()}";
+        }
+
+        return environment;
     }
 
     private void WriteDefaultModel()

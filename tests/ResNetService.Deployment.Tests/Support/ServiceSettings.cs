@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,12 @@ public static class ServiceSettings
         "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES",
     };
 
+    /// <summary>
+    /// Where the service listens for gRPC: cleartext HTTP/2 on a port of its own, written as Kestrel reads a URL.
+    /// Checked here by its form, since no options class binds it.
+    /// </summary>
+    public const string GrpcUrl = "Grpc__Url";
+
     private static readonly IReadOnlyDictionary<string, Type> OptionsBySection = new Dictionary<string, Type>
     {
         [ModelOptions.SectionName] = typeof(ModelOptions),
@@ -55,13 +62,20 @@ public static class ServiceSettings
                 {
                     configuration.GetValue<bool>(key);
                 }
+                else if (name == GrpcUrl)
+                {
+                    if (GrpcPort(value) is null)
+                    {
+                        problems.Add($"{name}={value}: not http://HOST:PORT (gRPC is cleartext HTTP/2 on a port of its own)");
+                    }
+                }
                 else if (OptionsBySection.TryGetValue(section, out var optionsType))
                 {
                     configuration.GetSection(section).Get(optionsType, binder => binder.ErrorOnUnknownConfiguration = true);
                 }
                 else
                 {
-                    problems.Add($"{name}: no such setting (sections: {string.Join(", ", OptionsBySection.Keys)}, {LoggingSetup.JsonSwitch})");
+                    problems.Add($"{name}: no such setting (sections: {string.Join(", ", OptionsBySection.Keys)}, {LoggingSetup.JsonSwitch}, Grpc:Url)");
                 }
             }
             catch (InvalidOperationException error)
@@ -71,6 +85,28 @@ public static class ServiceSettings
         }
 
         return problems.Count > 0 ? problems : ValidationProblems(environment);
+    }
+
+    /// <summary>
+    /// The port of a gRPC listen address: an http URL (no TLS) with a port of its own and no path, such as
+    /// http://*:8081; null for anything else.
+    /// </summary>
+    public static int? GrpcPort(string url)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var explicitPort = url.TrimEnd('/').EndsWith($":{address.Port}", StringComparison.Ordinal);
+        return address.Scheme == "http" && !address.IsUnixPipe && address.PathBase.Length == 0 && explicitPort && address.Port > 0
+            ? address.Port
+            : null;
     }
 
     /// <summary>The shutdown times the service runs with under these variables (on top of appsettings.json).</summary>

@@ -52,6 +52,9 @@ public class PublishedService : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Where the instance answers gRPC (the image's gRPC port, moved to a free loopback one).</summary>
+    public Uri GrpcAddress { get; private set; } = null!;
+
     public DockerfileModel Dockerfile { get; } = DockerfileModel.Load(Repository.PathOf("Dockerfile"));
 
     /// <summary>The container's environment for this FLAVOR, as the Dockerfile sets it.</summary>
@@ -76,7 +79,8 @@ public class PublishedService : IAsyncLifetime
         Assert.True(publish.ExitCode == 0, $"dotnet publish failed: {publish}");
 
         WriteDefaultModel();
-        _service = StartInstance(_settings);
+        GrpcAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        _service = StartInstance(new Dictionary<string, string>(_settings) { [ServiceSettings.GrpcUrl] = GrpcAddress.ToString() });
         BaseAddress = _service.BaseAddress;
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         await _service.WaitUntilReadyAsync(Client);

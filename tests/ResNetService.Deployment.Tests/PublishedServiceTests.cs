@@ -30,28 +30,6 @@ public sealed partial class PublishedServiceTests(PublishedService service) : IC
         Assert.All(answer.Predictions, p => Assert.Contains(p.Label, PublishedService.Labels));
     }
 
-    [Fact]
-    public async Task Answers_grpc_health_and_inference_over_http2_on_the_images_grpc_port()
-    {
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(service.GrpcAddress);
-        var request = new ResNetService.Api.Grpc.Protocol.ModelInferRequest { ModelName = "model" };
-        request.Inputs.Add(new ResNetService.Api.Grpc.Protocol.ModelInferRequest.Types.InferInputTensor
-        {
-            Name = "input",
-            Datatype = "BYTES",
-            Shape = { 1 },
-            Contents = new ResNetService.Api.Grpc.Protocol.InferTensorContents { BytesContents = { Google.Protobuf.ByteString.CopyFrom(Png()) } },
-        });
-
-        var health = await new Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
-        var answer = await new ResNetService.Api.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(request);
-
-        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
-        Assert.Equal("classification", answer.Outputs[1].Name); // images get the scores and the top class
-        Assert.Equal([1L, PublishedService.Labels.Length], answer.Outputs[0].Shape);
-        Assert.Equal(2, answer.RawOutputContents.Count);
-    }
-
     [Theory]
     [InlineData("/", "text/html")]
     [InlineData("/app.js", "text/javascript")]
@@ -152,7 +130,7 @@ public sealed partial class PublishedServiceTests(PublishedService service) : IC
         return ((IPEndPoint)listener.LocalEndpoint).Port; // Closed again once the listener is disposed.
     }
 
-    private static byte[] Png()
+    internal static byte[] Png()
     {
         using var surface = SKSurface.Create(new SKImageInfo(40, 30));
         surface.Canvas.Clear(SKColors.SkyBlue);

@@ -27,7 +27,8 @@ public static class LoggingSetup
             logger.ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(provider)
                 .Enrich.FromLogContext()
-                .Filter.ByExcluding(IsHealthCheckResult);
+                .Filter.ByExcluding(IsHealthCheckResult)
+                .Filter.ByExcluding(IsUnreadableGrpcMessage);
 
             if (configuration.GetValue<bool>(JsonSwitch))
             {
@@ -78,4 +79,14 @@ public static class LoggingSetup
         logEvent.Exception is null
         && logEvent.Properties.TryGetValue("SourceContext", out var source)
         && source is ScalarValue { Value: "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService" };
+
+    /// <summary>
+    /// grpc-dotnet logs a request message it cannot parse (bytes that are no protobuf) as an Error of the service, and
+    /// answers the client UNKNOWN with the reason. It is the client's mistake, answered, not a failure of the service;
+    /// an exception of any other kind is still logged.
+    /// </summary>
+    internal static bool IsUnreadableGrpcMessage(LogEvent logEvent) =>
+        logEvent.Exception is Google.Protobuf.InvalidProtocolBufferException
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: "Grpc.AspNetCore.Server.ServerCallHandler" };
 }

@@ -44,6 +44,7 @@ builder.Services.AddClientRateLimiting();
 var app = builder.Build();
 
 app.UseTrustedProxies(); // First: everything after sees the client's address.
+app.UseProtocolTag();
 app.UseSlowRefusals();
 app.UseServiceRequestLogging();
 app.UseExceptionHandler();

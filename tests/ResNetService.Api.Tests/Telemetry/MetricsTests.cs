@@ -11,6 +11,31 @@ namespace ResNetService.Api.Tests.Telemetry;
 public sealed class MetricsTests(MetricsService service) : IClassFixture<MetricsService>
 {
     [Fact]
+    public async Task Request_durations_carry_the_protocol_of_each_front_end()
+    {
+        var before = await service.ScrapeAsync();
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(service.Factory.Server.BaseAddress,
+            new global::Grpc.Net.Client.GrpcChannelOptions { HttpHandler = service.Factory.Server.CreateHandler() });
+
+        await new ResNetService.Api.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel)
+            .ServerMetadataAsync(new ResNetService.Api.Grpc.Protocol.ServerMetadataRequest());
+        using (var v2 = await service.Client.GetAsync("/v2"))
+        {
+            Assert.Equal(HttpStatusCode.OK, v2.StatusCode);
+        }
+
+        await service.Client.ClassifyAsync(TestImages.Png(4));
+        var after = await service.ScrapeAsync();
+
+        double Added(string route, string protocol) =>
+            after.Value("http_server_request_duration_seconds_count", ("http_route", route), ("protocol", protocol), ("http_response_status_code", "200"))
+            - before.Value("http_server_request_duration_seconds_count", ("http_route", route), ("protocol", protocol), ("http_response_status_code", "200"));
+        Assert.Equal(1, Added("/inference.GRPCInferenceService/ServerMetadata", "grpc"));
+        Assert.Equal(1, Added("/v2/", "v2")); // the group's own route keeps its slash
+        Assert.Equal(1, Added("/classify", "rest"));
+    }
+
+    [Fact]
     public async Task After_classifying_the_scrape_shows_the_models_series_and_request_durations_by_route()
     {
         var before = await service.ScrapeAsync();

@@ -29,7 +29,8 @@ public static class BenchmarkProgram
             // Two more models in a repository (links to the same file), to show that loaded models share the cores
             // without slowing one another down. The service's sessions share ONNX Runtime's global thread pools when
             // the environment is created before anything else starts ONNX Runtime: here, before the baseline below.
-            var repository = Path.Combine(folder, "repository");
+            // The repository is the folder that holds the file: the service follows no link out of its root.
+            var repository = folder;
             foreach (var name in new[] { "a", "b" })
             {
                 Directory.CreateDirectory(Path.Combine(repository, name, "1"));
@@ -56,11 +57,16 @@ public static class BenchmarkProgram
             var v2 = new V2Requests(onnxRuntime.InputName, onnxRuntime.Tensor(batch), batch);
             await client.V2InferAsync(modelName, v2.JsonContent());
             await client.V2InferAsync(modelName, v2.BinaryContent());
+            using var grpc = new GrpcClient(service.GrpcAddress, modelName, onnxRuntime.InputName, onnxRuntime.Tensor(batch), batch);
+            await grpc.BatchAsync();
+            await grpc.ConcurrentAsync(clients);
 
             var ortBatch = new Measurement($"ONNX Runtime Run, batch {batch} (ready tensor)");
             var serviceBatch = new Measurement($"Service POST /classify/batch, {batch} JPEGs 640x480");
             var v2Json = new Measurement($"Service V2 infer JSON, FP32 [{batch},3,224,224] ({v2.JsonBytes / 1e6:0.0} MB)");
             var v2Binary = new Measurement($"Service V2 infer binary, FP32 [{batch},3,224,224] ({v2.BinaryBytes / 1e6:0.0} MB)");
+            var grpcBatch = new Measurement($"Service gRPC ModelInfer raw, FP32 [{batch},3,224,224]");
+            var grpcClients = new Measurement($"Service gRPC ModelInfer raw, {clients} concurrent clients");
             var ortClients = new Measurement($"ONNX Runtime Run, batch {clients} (ready tensor)");
             var serviceClients = new Measurement($"Service POST /classify, {clients} concurrent clients");
             var embedClients = new Measurement($"Service POST /embed, {clients} concurrent clients");
@@ -79,8 +85,12 @@ public static class BenchmarkProgram
                 v2Json.Add(batch, json, [json]);
                 var binary = await client.V2InferAsync(modelName, v2.BinaryContent());
                 v2Binary.Add(batch, binary, [binary]);
+                var grpcRun = await grpc.BatchAsync();
+                grpcBatch.Add(batch, grpcRun, [grpcRun]);
                 run = onnxRuntime.Run(clients);
                 ortClients.Add(clients, run, [run]);
+                var (grpcLatencies, grpcElapsed) = await grpc.ConcurrentAsync(clients);
+                grpcClients.Add(clients, grpcElapsed, grpcLatencies);
                 var (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round);
                 serviceClients.Add(clients, elapsed, latencies);
                 (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round, "/embed");
@@ -95,7 +105,7 @@ public static class BenchmarkProgram
             }
 
             Console.WriteLine();
-            foreach (var measurement in new[] { ortBatch, serviceBatch, v2Json, v2Binary, ortClients, serviceClients, embedClients, explainClients, oneModel, twoModels })
+            foreach (var measurement in new[] { ortBatch, serviceBatch, v2Json, v2Binary, grpcBatch, ortClients, grpcClients, serviceClients, embedClients, explainClients, oneModel, twoModels })
             {
                 Console.WriteLine(measurement);
             }
@@ -104,6 +114,8 @@ public static class BenchmarkProgram
             Console.WriteLine($"Batch {batch}: service / ONNX Runtime Run = {serviceBatch.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"Batch {batch}: V2 JSON / ONNX Runtime Run = {v2Json.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"Batch {batch}: V2 binary / ONNX Runtime Run = {v2Binary.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
+            Console.WriteLine($"Batch {batch}: gRPC raw / ONNX Runtime Run = {grpcBatch.ImagesPerSecond / ortBatch.ImagesPerSecond:P0} of the images/s");
+            Console.WriteLine($"{clients} clients: gRPC raw / one batch-{clients} Run = {grpcClients.ImagesPerSecond / ortClients.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"{clients} clients: service / one batch-{clients} Run = {serviceClients.ImagesPerSecond / ortClients.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"{clients} clients: /embed / /classify = {embedClients.ImagesPerSecond / serviceClients.ImagesPerSecond:P0} of the images/s");
             Console.WriteLine($"{clients} clients: /explain / /classify = {explainClients.ImagesPerSecond / serviceClients.ImagesPerSecond:P0} of the images/s");

@@ -35,7 +35,7 @@ public static class Int8Comparison
         File.WriteAllBytes(int8Model, int8.ToByteArray());
         Console.WriteLine($"Files: fp32 {new FileInfo(fp32Model).Length / 1e6:0.0} MB, int8 {new FileInfo(int8Model).Length / 1e6:0.0} MB");
 
-        var repository = Path.Combine(folder, "precision-repository");
+        var repository = folder; // it holds both files: the service follows no link out of its root
         foreach (var (name, file) in new[] { ("fp32", fp32Model), ("int8", int8Model) })
         {
             Directory.CreateDirectory(Path.Combine(repository, name, "1"));

@@ -5,9 +5,9 @@ using ResNetService.Inference.Repository;
 namespace ResNetService.Api.Health;
 
 /// <summary>
-/// The repository's share of readiness (<see cref="ModelRepository.IsReady"/>): unhealthy until every model found at
-/// start has had its first load attempt, and, in strict mode only, while any model has no serving version. A model that
-/// cannot serve otherwise makes it degraded, which still answers 200: one bad file never takes a replica out of its
+/// The repository's share of readiness: unhealthy while <see cref="ModelRepository.IsReady"/> is false (models found at
+/// start still loading, the default model without a serving version, or in strict mode any model without one). A model
+/// that cannot serve otherwise makes it degraded, which still answers 200: one bad file never takes a replica out of its
 /// load balancer. Reports each model's state, so a failed one is named.
 /// </summary>
 public sealed class RepositoryReadyHealthCheck(ModelRepository repository) : IHealthCheck
@@ -21,10 +21,11 @@ public sealed class RepositoryReadyHealthCheck(ModelRepository repository) : IHe
                 .Where(version => version.Selected || version.Current is not null)
                 .Select(version => $"{version.Version}: {ModelVersionResponse.StateName(version.State)}{(version.Reason is null ? "" : $" ({version.Reason})")}"))));
         var failing = models.Where(model => !model.IsReady).Select(model => model.Name).ToList();
+        // The rule itself is the repository's; this check only words it.
         var result =
             !repository.Scanned ? HealthCheckResult.Unhealthy("The models found at start are still loading.", data: data)
+            : !repository.IsReady ? HealthCheckResult.Unhealthy($"Not serving: {string.Join(", ", failing)}.", data: data)
             : failing.Count == 0 ? HealthCheckResult.Healthy($"{models.Count} model(s) serve.", data)
-            : repository.StrictReadiness ? HealthCheckResult.Unhealthy($"Not serving (strict readiness): {string.Join(", ", failing)}.", data: data)
             : HealthCheckResult.Degraded($"Not serving: {string.Join(", ", failing)}; the other models serve.", data: data);
         return Task.FromResult(result);
     }

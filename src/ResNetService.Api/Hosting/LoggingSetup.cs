@@ -65,7 +65,7 @@ public static class LoggingSetup
         : TelemetrySetup.IsMachinePolled(httpContext.Request.Path) ? LogEventLevel.Debug
         : LogEventLevel.Information;
 
-    /// <summary>A probe's answer that says "not ready" (503) or "ready" (200): neither is a failure of the service.</summary>
+    /// <summary>A probe's "not ready" (503): an answer about the service's state, not a failure of the service.</summary>
     private static bool IsProbeAnswer(HttpContext httpContext) =>
         TelemetrySetup.IsMachinePolled(httpContext.Request.Path) && httpContext.Response.StatusCode is StatusCodes.Status503ServiceUnavailable;
 
@@ -76,9 +76,7 @@ public static class LoggingSetup
     /// that throws is still logged.
     /// </summary>
     internal static bool IsHealthCheckResult(LogEvent logEvent) =>
-        logEvent.Exception is null
-        && logEvent.Properties.TryGetValue("SourceContext", out var source)
-        && source is ScalarValue { Value: "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService" };
+        logEvent.Exception is null && From(logEvent, "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService");
 
     /// <summary>
     /// grpc-dotnet logs a request message it cannot parse (bytes that are no protobuf) as an Error of the service, and
@@ -86,7 +84,8 @@ public static class LoggingSetup
     /// an exception of any other kind is still logged.
     /// </summary>
     internal static bool IsUnreadableGrpcMessage(LogEvent logEvent) =>
-        logEvent.Exception is Google.Protobuf.InvalidProtocolBufferException
-        && logEvent.Properties.TryGetValue("SourceContext", out var source)
-        && source is ScalarValue { Value: "Grpc.AspNetCore.Server.ServerCallHandler" };
+        logEvent.Exception is Google.Protobuf.InvalidProtocolBufferException && From(logEvent, "Grpc.AspNetCore.Server.ServerCallHandler");
+
+    private static bool From(LogEvent logEvent, string sourceContext) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: string name } && name == sourceContext;
 }

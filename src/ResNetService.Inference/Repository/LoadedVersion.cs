@@ -7,7 +7,7 @@ namespace ResNetService.Inference.Repository;
 /// One load of a version (its session, classifier and batcher), counted while requests use it. A reload replaces it atomically; this one
 /// is then retired: it takes no new requests, and is disposed when the last request that started on it has finished.
 /// </summary>
-public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint file, BatchingOptions batching, bool owned = true)
+public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint file, BatchingOptions batching)
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _users;
@@ -42,7 +42,7 @@ public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint f
         }
     }
 
-    /// <summary>Takes no new requests, waits for those in flight, then disposes the session (unless not owned).</summary>
+    /// <summary>Takes no new requests, waits for those in flight, then disposes its classifier and session.</summary>
     public async Task RetireAsync()
     {
         Interlocked.Exchange(ref _retired, 1);
@@ -52,7 +52,7 @@ public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint f
         }
 
         await _drained.Task;
-        if (owned && Classifier is IAsyncDisposable disposable)
+        if (Classifier is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
         }

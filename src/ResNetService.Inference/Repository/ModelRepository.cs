@@ -51,16 +51,11 @@ public sealed class ModelRepository : IDisposable
     /// </summary>
     public ModelLease Acquire(string? name, long? version) => (name is null ? Default : Find(name)).Acquire(version);
 
-    /// <summary>Adds the default model; false when the name is taken.</summary>
-    internal bool TryAddDefault(ServedModel model)
+    /// <summary>Adds the default model, the first model of the repository (the folder is read after it).</summary>
+    internal void AddDefault(ServedModel model)
     {
-        if (!_models.TryAdd(model.Name, model))
-        {
-            return false;
-        }
-
+        _models[model.Name] = model;
         _default = model;
-        return true;
     }
 
     /// <summary>The model of that name, added without versions when it is new.</summary>

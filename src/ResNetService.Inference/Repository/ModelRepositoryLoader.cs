@@ -79,9 +79,14 @@ public sealed class ModelRepositoryLoader(
             return;
         }
 
-        _synchronizer.UnloadAll();
         try
         {
+            // In turn with passes and model control calls: a load that finished after the unloading would serve on.
+            await OneAtATimeAsync(() =>
+            {
+                _synchronizer.UnloadAll();
+                return Task.FromResult(true);
+            }, cancellationToken);
             await _synchronizer.DrainAsync().WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)

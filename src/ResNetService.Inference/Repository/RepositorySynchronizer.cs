@@ -45,7 +45,7 @@ public sealed class RepositorySynchronizer(
             throw new ModelLoadException(version.Reason!);
         }
 
-        repository.TryAddDefault(model);
+        repository.AddDefault(model);
     }
 
     /// <summary>Reads the default model's file and the folder (when there is one) and applies what changed.</summary>
@@ -53,7 +53,7 @@ public sealed class RepositorySynchronizer(
     {
         try
         {
-            await ReloadDefaultAsync(cancellationToken);
+            await ReloadDefaultAsync(asked: false, cancellationToken);
             await SyncFolderAsync(cancellationToken);
         }
         finally
@@ -110,17 +110,10 @@ public sealed class RepositorySynchronizer(
     /// </summary>
     public async Task<ServedModel?> LoadModelAsync(string name, CancellationToken cancellationToken)
     {
-        var model = repository.Default;
-        if (model.Name == name)
+        if (repository.Default.Name == name)
         {
-            var version = model.Versions[0];
-            _refused.Remove(version.Path);
-            if (version.Current?.File != FileFingerprint.Of(version.Path))
-            {
-                await LoadAsync(model, version, modelOptions.ToLoadSettings(), batchingOptions, cancellationToken);
-            }
-
-            return model;
+            await ReloadDefaultAsync(asked: true, cancellationToken);
+            return repository.Default;
         }
 
         if (string.IsNullOrWhiteSpace(options.Root) || RepositoryLayout.Find(options.Root, name) is not { } folder)
@@ -130,7 +123,7 @@ public sealed class RepositorySynchronizer(
 
         folder.Versions.ToList().ForEach(version => _refused.Remove(version.ModelPath));
         await LoadAllAsync([.. Reconcile(folder)], cancellationToken);
-        model = repository.Find(name);
+        var model = repository.Find(name);
         RetireUnchosen(model);
         ForgetRetired();
         return model;
@@ -295,14 +288,17 @@ public sealed class RepositorySynchronizer(
     private bool Settled(FileFingerprint file) =>
         !_synced || options.PollInterval <= TimeSpan.Zero || DateTime.UtcNow - file.LastWriteUtc >= options.SettleTime;
 
-    /// <summary>Swaps in a new session when the default model's file changed (and has settled); what serves keeps serving meanwhile.</summary>
-    private async Task ReloadDefaultAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Swaps in a new session when the default model's file changed; what serves keeps serving meanwhile. A poll waits
+    /// for the file to settle and does not retry a file it refused; a load that was <paramref name="asked"/> for does both.
+    /// </summary>
+    private async Task ReloadDefaultAsync(bool asked, CancellationToken cancellationToken)
     {
         var model = repository.Default;
         var version = model.Versions[0];
         var file = FileFingerprint.Of(version.Path);
         var refused = _refused.TryGetValue(version.Path, out var seen) && seen == file;
-        if (version.Current?.File != file && !refused && Settled(file))
+        if (version.Current?.File != file && (asked || (!refused && Settled(file))))
         {
             await LoadAsync(model, version, modelOptions.ToLoadSettings(), batchingOptions, cancellationToken);
         }
@@ -358,7 +354,7 @@ public sealed class RepositorySynchronizer(
         }
     }
 
-    // Locked: a stop unloads everything while a model control call may still be finishing.
+    // Locked as well as serialized by the loader: DrainAsync reads the list from the host's stopping thread.
     private void ForgetRetired()
     {
         lock (_retiring)

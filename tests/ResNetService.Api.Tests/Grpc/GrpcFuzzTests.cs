@@ -69,25 +69,8 @@ public sealed class GrpcFuzzTests(ServiceFixture fixture) : IDisposable
         Assert.Equal(errorsBefore, fixture.Factory.Log.AtLeast(LogEventLevel.Error).Count);
     }
 
-    private static ModelInferRequest Valid(Random random, bool images)
-    {
-        var request = new ModelInferRequest { ModelName = Model };
-        if (images)
-        {
-            request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor
-            {
-                Name = "input",
-                Datatype = "BYTES",
-                Shape = { 1 },
-                Contents = new InferTensorContents { BytesContents = { ByteString.CopyFrom(TestImages.Png(random.Next(100))) } },
-            });
-            return request;
-        }
-
-        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32", Shape = { 1, 3, Size, Size } });
-        request.RawInputContents.Add(ByteString.CopyFrom(LittleEndian(Tensor(1, random.Next()))));
-        return request;
-    }
+    private static ModelInferRequest Valid(Random random, bool images) =>
+        images ? GrpcRequests.Image(TestImages.Png(random.Next(100))) : GrpcRequests.Tensor(Tensor(1, random.Next()));
 
     private static (string What, ModelInferRequest Request) Mutate(Random random, int index)
     {

@@ -86,14 +86,7 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
     public async Task Images_as_bytes_are_answered_as_classify_answers_them_with_the_classification_output()
     {
         var image = TestImages.Png(3);
-        var request = new ModelInferRequest { ModelName = Model };
-        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor
-        {
-            Name = "input",
-            Datatype = "BYTES",
-            Shape = { 1 },
-            Contents = new InferTensorContents { BytesContents = { ByteString.CopyFrom(image) } },
-        });
+        var request = GrpcRequests.Image(image);
         request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = "classification", Parameters = { ["classification"] = new InferParameter { Int64Param = 2 } } });
 
         var answer = await Client.ModelInferAsync(request);
@@ -112,7 +105,7 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
     [InlineData(Model, "9", StatusCode.NotFound, "version '9'")]
     public async Task Unknown_models_and_versions_are_not_found(string name, string version, StatusCode code, string message)
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(TensorRequest(name, version, Tensor(1, seed: 1))).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: 1), name, version)).ResponseAsync);
         var metadata = await Assert.ThrowsAsync<RpcException>(() => Client.ModelMetadataAsync(new ModelMetadataRequest { Name = name, Version = version }).ResponseAsync);
 
         Assert.Equal(code, error.StatusCode);
@@ -137,7 +130,7 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
     [MemberData(nameof(Malformed))]
     public async Task A_malformed_request_is_invalid_argument_saying_what_was_wrong(string what, Action<ModelInferRequest> spoil, string message)
     {
-        var request = TensorRequest(Model, "", Tensor(1, seed: 2));
+        var request = GrpcRequests.Tensor(Tensor(1, seed: 2));
         spoil(request);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(request).ResponseAsync);
@@ -149,11 +142,11 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
     [Fact]
     public async Task A_message_over_the_limit_is_resource_exhausted_and_the_next_request_succeeds()
     {
-        var huge = TensorRequest(Model, "", Tensor(1, seed: 3));
+        var huge = GrpcRequests.Tensor(Tensor(1, seed: 3));
         huge.RawInputContents[0] = ByteString.CopyFrom(new byte[40 * 1024 * 1024]); // V2:MaxRequestBytes is 32 MiB
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(huge).ResponseAsync);
-        var next = await Client.ModelInferAsync(TensorRequest(Model, "", Tensor(1, seed: 3)));
+        var next = await Client.ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: 3)));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Single(next.Outputs);
@@ -162,14 +155,7 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
     [Fact]
     public async Task A_garbage_image_is_invalid_argument()
     {
-        var request = new ModelInferRequest { ModelName = Model };
-        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor
-        {
-            Name = "input",
-            Datatype = "BYTES",
-            Shape = { 1 },
-            Contents = new InferTensorContents { BytesContents = { ByteString.CopyFrom(TestImages.Garbage()) } },
-        });
+        var request = GrpcRequests.Image(TestImages.Garbage());
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(request).ResponseAsync);
 
@@ -187,7 +173,7 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
         var held = await CheapRejectionTests.FillAsync(service, http, queued: GatedService.Capacity);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(TensorRequest(Model, "", Tensor(1, seed: 4))).ResponseAsync);
+            new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: 4))).ResponseAsync);
         await CheapRejectionTests.ReleaseAsync(service, held);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
@@ -220,19 +206,11 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
             new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", "NoSuchCall", bytes, bytes), null, new CallOptions(), []).ResponseAsync);
         var garbage = await Assert.ThrowsAsync<RpcException>(() => invoker.AsyncUnaryCall(
             new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", "ModelInfer", bytes, bytes), null, new CallOptions(), TestImages.Garbage()).ResponseAsync);
-        var next = await Client.ModelInferAsync(TensorRequest(Model, "", Tensor(1, seed: 5)));
+        var next = await Client.ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: 5)));
 
         Assert.Equal(StatusCode.Unimplemented, unknown.StatusCode);
         Assert.NotEqual(StatusCode.OK, garbage.StatusCode); // grpc-dotnet's own UNKNOWN: the message cannot be parsed
         Assert.Single(next.Outputs);
-    }
-
-    private static ModelInferRequest TensorRequest(string name, string version, float[] values)
-    {
-        var request = new ModelInferRequest { ModelName = name, ModelVersion = version };
-        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32", Shape = { values.Length / RowLength, 3, Size, Size } });
-        request.RawInputContents.Add(ByteString.CopyFrom(LittleEndian(values)));
-        return request;
     }
 
     private static List<string> Elements(byte[] raw)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using ResNetService.Inference.Batching;
 
 namespace ResNetService.TestSupport;
@@ -7,6 +8,7 @@ namespace ResNetService.TestSupport;
 /// A batch model that holds every run until the test opens its gate, so that a test can fill the queue behind it
 /// deterministically, and records the first value of every row it ran (a test row may carry its own number there).
 /// With <paramref name="inner"/> it runs that model once released (and disposes it with itself); without, it writes zeros.
+/// <see cref="Taking"/> gives each run a duration on a test's clock, as the batcher measures it.
 /// </summary>
 public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatchSession? inner = null) : IBatchSession, IDisposable
 {
@@ -14,6 +16,7 @@ public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatch
 
     private readonly ManualResetEventSlim _gate = new(false);
     private readonly SemaphoreSlim _entered = new(0);
+    private (FakeTimeProvider Clock, TimeSpan PerImage)? _duration;
 
     public int InputLength => inner?.InputLength ?? inputLength;
 
@@ -26,6 +29,16 @@ public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatch
     public int RowsRun => Batches.Sum(batch => batch.Length);
 
     public void Open() => _gate.Set();
+
+    /// <summary>Holds the runs that start from now on at the gate again.</summary>
+    public void Close() => _gate.Reset();
+
+    /// <summary>Makes every run take <paramref name="perImage"/> per row on <paramref name="clock"/>: the run moves the clock itself.</summary>
+    public GatedModel Taking(TimeSpan perImage, FakeTimeProvider clock)
+    {
+        _duration = (clock, perImage);
+        return this;
+    }
 
     /// <summary>Waits (bounded) until a run has started and is held at the gate.</summary>
     public async Task EnteredAsync()
@@ -48,6 +61,11 @@ public sealed class GatedModel(int inputLength = 4, int outputLength = 2, IBatch
         for (var r = 0; r < rows; r++)
         {
             firsts[r] = input.Span[r * InputLength];
+        }
+
+        if (_duration is { } duration)
+        {
+            duration.Clock.Advance(duration.PerImage * rows);
         }
 
         Batches.Enqueue(firsts);

@@ -17,13 +17,18 @@ public sealed class BatchingOptions
     /// </summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>Images that may wait for the model; one more is refused with <see cref="OverloadedException"/>.</summary>
+    /// <summary>
+    /// Images that may wait for the model, a memory guard (each holds its input row); one more is refused with
+    /// <see cref="OverloadedException"/>. 256 takes eight concurrent batch requests of 32.
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int QueueCapacity { get; set; } = 64;
+    public int QueueCapacity { get; set; } = 256;
 
     /// <summary>
-    /// Longest time an image may wait in the queue: one that waited longer when its batch is formed is not run, and its
-    /// caller gets <see cref="QueueTimeoutException"/> (503) instead of a late answer. Zero: no limit.
+    /// Longest time an image may wait in the queue. A request whose images would wait longer, at the model's measured
+    /// time per image behind those queued, is refused at once (<see cref="OverloadedException"/>); one that still waited
+    /// longer when its batch is formed is not run, and its caller gets <see cref="QueueTimeoutException"/> (503) instead
+    /// of a late answer. Zero: no limit, and admission counts images only.
     /// </summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

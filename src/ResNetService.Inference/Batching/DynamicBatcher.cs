@@ -22,9 +22,12 @@ public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan Queu
 /// Shares model runs between concurrent callers. Callers fill a pooled row (preprocessing on their own thread) and
 /// queue it; one consumer gathers rows until <see cref="BatchingOptions.MaxBatchSize"/> or
 /// <see cref="BatchingOptions.MaxBatchDelay"/>, runs them as one batch and hands each caller its own output row.
-/// The queue is bounded: a caller that finds it full gets <see cref="OverloadedException"/> at once. A row that waited
-/// longer than <see cref="BatchingOptions.QueueTimeout"/> is not run (<see cref="QueueTimeoutException"/>), and a row
-/// whose caller went away gives its room back at once and is skipped. Time comes from a <see cref="TimeProvider"/>.
+/// Admission is by work: a request's rows are queued when the wait they mean (the rows queued before them and their
+/// own, times the measured <see cref="ImageTime"/>) fits within <see cref="BatchingOptions.QueueTimeout"/>, and when
+/// the queue has room for them (<see cref="BatchingOptions.QueueCapacity"/>, a memory guard); otherwise the caller gets
+/// <see cref="OverloadedException"/> at once. A row that still waited longer than the timeout is not run
+/// (<see cref="QueueTimeoutException"/>), and a row whose caller went away gives its room back at once and is skipped.
+/// Time comes from a <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
@@ -43,6 +46,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly Action _giveBackRoom;
     private int _reserved; // live rows admitted but not yet taken by the consumer; reserving first makes a request all-or-nothing
     private long _images, _batches, _overloaded;
+    private readonly ImageTime _imageTime = new();
 
     /// <param name="telemetry">Where its metrics and spans go (tagged with the model's name and version); none when null.</param>
     /// <param name="timeProvider">The clock of queue times and deadlines; the system's when null.</param>
@@ -69,7 +73,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
     }
 
     public InferenceStatistics Statistics =>
-        new(Interlocked.Read(ref _images), Interlocked.Read(ref _batches), Interlocked.Read(ref _overloaded), Volatile.Read(ref _reserved));
+        new(Interlocked.Read(ref _images), Interlocked.Read(ref _batches), Interlocked.Read(ref _overloaded), Volatile.Read(ref _reserved),
+            _imageTime.PerImage);
 
     /// <summary>A pooled buffer for one input row; write the first <see cref="IBatchSession.InputLength"/> floats, then pass it to <see cref="RunAsync"/>.</summary>
     public float[] RentRow() => ArrayPool<float>.Shared.Rent(_model.InputLength);
@@ -78,9 +83,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public static void ReturnRow(float[] row) => ArrayPool<float>.Shared.Return(row);
 
     /// <summary>
-    /// Refuses at once (<see cref="OverloadedException"/>, counted) when the queue has no room for <paramref name="rows"/>
-    /// right now, so that a caller can refuse a request before it reads or decodes anything. Only a hint: others may
-    /// take the room meanwhile, and <see cref="RunManyAsync(IReadOnlyList{float[]}, ExtraOutputs, CancellationToken)"/> decides.
+    /// Refuses at once (<see cref="OverloadedException"/>, counted) when <paramref name="rows"/> would not be admitted
+    /// right now, so that a caller can refuse a request before it reads or decodes anything. Only a hint: the queue
+    /// changes meanwhile, and <see cref="RunManyAsync(IReadOnlyList{float[]}, ExtraOutputs, CancellationToken)"/> decides.
     /// </summary>
     /// <exception cref="TooManyRowsException">More rows than the queue can ever hold.</exception>
     public void EnsureRoom(int rows)
@@ -95,12 +100,36 @@ public sealed class DynamicBatcher : IAsyncDisposable
             throw new TooManyRowsException(rows, _options.QueueCapacity);
         }
 
-        if (Volatile.Read(ref _reserved) + rows > _options.QueueCapacity)
+        var queued = Volatile.Read(ref _reserved);
+        if (Refusal(queued, rows) is { } reason)
         {
-            Interlocked.Increment(ref _overloaded);
-            _telemetry?.CountRejection(OverloadReason.QueueFull);
-            throw new OverloadedException(_options.RetryAfter);
+            throw Refuse(reason, queued, rows);
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="rows"/> more cannot be queued behind <paramref name="queued"/>, or null. A request refused for
+    /// its wait is one whose rows would time out in the queue later, after it was read and decoded. One that finds the
+    /// queue empty waits only for the run in progress and is admitted by count alone: so the model always gets work
+    /// that keeps its measured time current, even after a run much slower than the timeout.
+    /// </summary>
+    private OverloadReason? Refusal(int queued, int rows) =>
+        queued + rows > _options.QueueCapacity ? OverloadReason.QueueFull
+        : queued > 0 && _options.QueueTimeout > TimeSpan.Zero && Wait(queued + rows) > _options.QueueTimeout ? OverloadReason.QueueWait
+        : null;
+
+    /// <summary>How long the last of <paramref name="rows"/> queued images waits, at the measured time per image (zero before the first run).</summary>
+    private TimeSpan Wait(int rows) => _imageTime.PerImage * rows;
+
+    private OverloadedException Refuse(OverloadReason reason, int queued, int rows)
+    {
+        Interlocked.Increment(ref _overloaded);
+        _telemetry?.CountRejection(reason);
+        var retry = $"retry after {_options.RetryAfter.TotalSeconds:0.###} s.";
+        return new OverloadedException(_options.RetryAfter, reason == OverloadReason.QueueWait
+            ? $"The model is busy: {queued} images queued and this request's {rows} would wait about {Wait(queued + rows).TotalMilliseconds:0} ms " +
+              $"({_imageTime.PerImage.TotalMilliseconds:0.#} ms each), more than the queue timeout of {_options.QueueTimeout.TotalMilliseconds:0} ms; {retry}"
+            : $"The inference queue is full ({queued} of {_options.QueueCapacity} images); {retry}");
     }
 
     /// <summary>Queues one row (the batcher takes ownership of it) and waits for its output.</summary>
@@ -117,46 +146,38 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <see cref="BatchingOptions.MaxBatchSize"/> allows, each also getting the <paramref name="extras"/> it asks for.
     /// One task per row, in order.
     /// </summary>
-    /// <exception cref="OverloadedException">The queue has no room for all of them.</exception>
+    /// <exception cref="OverloadedException">They are not admitted: no room for all of them, or a wait beyond the queue timeout.</exception>
     /// <exception cref="TooManyRowsException">More rows than <see cref="BatchingOptions.QueueCapacity"/>: they could never all be queued.</exception>
     /// <exception cref="ArgumentException">The model does not give one of the <paramref name="extras"/>.</exception>
     public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, ExtraOutputs extras, CancellationToken cancellationToken = default)
     {
         if (MissingOutputs(extras) is not ExtraOutputs.None and var missing)
         {
-            foreach (var row in rows)
-            {
-                ReturnRow(row);
-            }
-
+            ReturnRows(rows);
             throw new ArgumentException($"The model gives no {missing} output.", nameof(extras));
         }
 
         if (rows.Count > _options.QueueCapacity)
         {
-            foreach (var row in rows)
-            {
-                ReturnRow(row);
-            }
-
+            ReturnRows(rows);
             throw new TooManyRowsException(rows.Count, _options.QueueCapacity);
         }
-        if (_closed || cancellationToken.IsCancellationRequested || !TryReserve(rows.Count))
-        {
-            foreach (var row in rows)
-            {
-                ReturnRow(row);
-            }
 
+        if (_closed || cancellationToken.IsCancellationRequested)
+        {
+            ReturnRows(rows);
             if (_closed)
             {
                 throw ModelNotReadyException.Unloaded();
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            Interlocked.Increment(ref _overloaded);
-            _telemetry?.CountRejection(OverloadReason.QueueFull);
-            throw new OverloadedException(_options.RetryAfter);
+        }
+
+        if (TryReserve(rows.Count) is { } refused)
+        {
+            ReturnRows(rows);
+            throw Refuse(refused.Reason, refused.Queued, rows.Count);
         }
 
         var tasks = new Task<BatchRowResult>[rows.Count];
@@ -175,23 +196,32 @@ public sealed class DynamicBatcher : IAsyncDisposable
         return tasks;
     }
 
+    private static void ReturnRows(IReadOnlyList<float[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            ReturnRow(row);
+        }
+    }
+
     private ExtraOutputs MissingOutputs(ExtraOutputs extras) =>
         (extras.HasFlag(ExtraOutputs.Embedding) && _model.ExtraOutputLength(ExtraOutputs.Embedding) == 0 ? ExtraOutputs.Embedding : ExtraOutputs.None)
         | (extras.HasFlag(ExtraOutputs.FeatureMap) && _model.ExtraOutputLength(ExtraOutputs.FeatureMap) == 0 ? ExtraOutputs.FeatureMap : ExtraOutputs.None);
 
-    private bool TryReserve(int count)
+    /// <summary>Reserves room for <paramref name="count"/> rows when they are admitted; else says why not.</summary>
+    private (OverloadReason Reason, int Queued)? TryReserve(int count)
     {
         while (true)
         {
             var current = Volatile.Read(ref _reserved);
-            if (current + count > _options.QueueCapacity)
+            if (Refusal(current, count) is { } reason)
             {
-                return false;
+                return (reason, current);
             }
 
             if (Interlocked.CompareExchange(ref _reserved, current + count, current) == current)
             {
-                return true;
+                return null;
             }
         }
     }
@@ -364,6 +394,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
 
         var inferenceTime = _time.GetElapsedTime(started);
+        _imageTime.Record(rows, inferenceTime);
         telemetry?.Succeeded(inferenceTime);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _images, rows);

@@ -6,8 +6,14 @@ namespace ResNetService.Inference.Telemetry;
 /// </summary>
 public enum OverloadReason
 {
-    /// <summary>The model's queue had no room for the request's images.</summary>
+    /// <summary>The model's queue had no room for the request's images (Batching:QueueCapacity, a memory guard).</summary>
     QueueFull,
+
+    /// <summary>
+    /// The request's images would have waited longer than <c>Batching:QueueTimeout</c> behind those queued, at the
+    /// model's measured time per image: refused at the door instead of timing out in the queue.
+    /// </summary>
+    QueueWait,
 
     /// <summary>An image's decode found no room in the memory budget within <c>Memory:WaitTimeout</c>.</summary>
     MemoryBudget,

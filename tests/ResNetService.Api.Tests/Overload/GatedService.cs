@@ -18,7 +18,7 @@ namespace ResNetService.Api.Tests.Overload;
 /// <summary>
 /// The service whose default model (on /classify, /models/test-model/... and /v2) is a real classifier of the test
 /// model held at a gate (<see cref="Model"/>), on a clock the test moves (<see cref="Clock"/>). One image per model
-/// run and two waiting at most, so that one running and two queued fill it. Records the body bytes read per request
+/// run and two waiting at most (unless a test asks for more room), so that one running and two queued fill it. Records the body bytes read per request
 /// (<see cref="BodyReads"/>) and every log event.
 /// </summary>
 public class GatedService : ServiceFactory
@@ -30,16 +30,18 @@ public class GatedService : ServiceFactory
     private readonly ImageClassifier _classifier;
 
     /// <param name="settings">Further settings (the gate's own below win over them).</param>
-    public GatedService(string modelPath, IReadOnlyDictionary<string, string?>? settings = null) : base(modelPath, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-    {
-        ["Batching:MaxBatchSize"] = "1",
-        ["Batching:MaxBatchDelay"] = "00:00:00",
-        ["Batching:QueueCapacity"] = Capacity.ToString(),
-        ["Batching:QueueTimeout"] = QueueTimeout.ToString(),
-        ["Batching:RetryAfter"] = RetryAfter.ToString(),
-        ["Uploads:MaxFilesPerBatch"] = Capacity.ToString(),
-        ["V2:MaxBatchSize"] = Capacity.ToString(),
-    })
+    /// <param name="capacity">The queue's image count (a memory guard), when a test needs more room than <see cref="Capacity"/>.</param>
+    public GatedService(string modelPath, IReadOnlyDictionary<string, string?>? settings = null, int capacity = Capacity)
+        : base(modelPath, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Batching:MaxBatchSize"] = "1",
+            ["Batching:MaxBatchDelay"] = "00:00:00",
+            ["Batching:QueueCapacity"] = capacity.ToString(),
+            ["Batching:QueueTimeout"] = QueueTimeout.ToString(),
+            ["Batching:RetryAfter"] = RetryAfter.ToString(),
+            ["Uploads:MaxFilesPerBatch"] = Capacity.ToString(),
+            ["V2:MaxBatchSize"] = Capacity.ToString(),
+        })
     {
         var onnx = OnnxSession.Load(new ModelLoadSettings { Path = modelPath, ExecutionProvider = ExecutionProviderPreference.Cpu });
         Model = new GatedModel(inner: onnx);
@@ -47,7 +49,7 @@ public class GatedService : ServiceFactory
         {
             MaxBatchSize = 1,
             MaxBatchDelay = TimeSpan.Zero,
-            QueueCapacity = Capacity,
+            QueueCapacity = capacity,
             QueueTimeout = QueueTimeout,
             RetryAfter = RetryAfter,
         };

@@ -51,6 +51,76 @@ public sealed class BatcherOverloadTests
     }
 
     [Fact]
+    public async Task A_request_is_admitted_while_its_wait_at_the_measured_time_per_image_fits_the_queue_timeout_and_refused_whole_otherwise()
+    {
+        var clock = new FakeTimeProvider();
+        var model = new GatedModel().Taking(TimeSpan.FromMilliseconds(500), clock);
+        var options = new BatchingOptions
+        {
+            MaxBatchSize = 1,
+            QueueCapacity = 100, // far from the count: only the work decides here
+            MaxBatchDelay = TimeSpan.Zero,
+            QueueTimeout = TimeSpan.FromSeconds(2),
+            RetryAfter = TimeSpan.FromSeconds(3),
+        };
+        await using var batcher = new DynamicBatcher(model, options, timeProvider: clock);
+        model.Open();
+        await batcher.RunAsync(Row(batcher, 1)); // measures 500 ms per image
+        await model.EnteredAsync();
+        Assert.Equal(TimeSpan.FromMilliseconds(500), batcher.Statistics.TimePerImage);
+        model.Close();
+        var (running, queued) = await HoldAsync(batcher, model, 0);
+
+        var three = batcher.RunManyAsync([Row(batcher, 2), Row(batcher, 3), Row(batcher, 4)]); // 1.5 s of work
+        var refused = Assert.Throws<OverloadedException>(() => batcher.RunManyAsync([Row(batcher, 8), Row(batcher, 9)])); // 2.5 s
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.RetryAfter);
+        Assert.Contains("2500 ms", refused.Message);
+        Assert.Contains("queue timeout of 2000 ms", refused.Message);
+        Assert.Equal(3, batcher.Statistics.QueueLength); // refused whole: none of its rows was queued
+        var last = batcher.RunAsync(Row(batcher, 5)); // 2 s: exactly the timeout
+        Assert.Throws<OverloadedException>(() => batcher.EnsureRoom(1));
+        Assert.Equal(2, batcher.Statistics.Overloaded);
+
+        model.Open();
+        await Task.WhenAll(three.Append(last).Append(running).Concat(queued));
+        Assert.Equal(TimeSpan.FromSeconds(2), (await last).QueueTime); // served at the limit: one more would have timed out
+        Assert.Equal([[1f], [1f], [2f], [3f], [4f], [5f]], model.Batches);
+    }
+
+    [Fact]
+    public async Task A_request_that_finds_the_queue_empty_is_admitted_even_after_a_run_slower_than_the_timeout()
+    {
+        var clock = new FakeTimeProvider();
+        var model = new GatedModel().Taking(TimeSpan.FromSeconds(10), clock);
+        var options = new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero, QueueTimeout = TimeSpan.FromSeconds(5) };
+        await using var batcher = new DynamicBatcher(model, options, timeProvider: clock);
+        model.Open();
+        await batcher.RunAsync(Row(batcher, 1)); // 10 s per image, twice the timeout
+
+        batcher.EnsureRoom(1); // nothing queued: it waits only for the run in progress, and its run measures again
+        await batcher.RunAsync(Row(batcher, 2));
+        Assert.Equal(2, batcher.Statistics.Images);
+    }
+
+    [Fact]
+    public async Task Without_a_queue_timeout_admission_counts_images_only()
+    {
+        var clock = new FakeTimeProvider();
+        var model = new GatedModel().Taking(TimeSpan.FromHours(1), clock);
+        var options = new BatchingOptions { MaxBatchSize = 1, QueueCapacity = 3, MaxBatchDelay = TimeSpan.Zero, QueueTimeout = TimeSpan.Zero };
+        await using var batcher = new DynamicBatcher(model, options, timeProvider: clock);
+        model.Open();
+        await batcher.RunAsync(Row(batcher, 1));
+        await model.EnteredAsync();
+        model.Close();
+
+        var (running, queued) = await HoldAsync(batcher, model, 3); // three hours of work queued
+        Assert.Throws<OverloadedException>(() => batcher.EnsureRoom(1)); // the count, not the hours
+        model.Open();
+        await Task.WhenAll(queued.Append(running));
+    }
+
+    [Fact]
     public async Task Rows_that_waited_longer_than_the_queue_timeout_are_not_run()
     {
         var model = new GatedModel();

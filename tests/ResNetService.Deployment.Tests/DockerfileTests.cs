@@ -184,10 +184,10 @@ public sealed class DockerfileTests
     [Fact]
     public void The_settings_check_runs_the_service_validation_on_the_whole_configuration()
     {
-        Assert.Empty(ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "64" }));
+        Assert.Empty(ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "256" }));
 
-        // More files per request than the queue (64 in appsettings.json) takes at once; a delay over 1 s.
-        var tooManyFiles = ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "65" });
+        // More files per request than the queue (256 in appsettings.json) takes at once; a delay over 1 s.
+        var tooManyFiles = ServiceSettings.Problems(new Dictionary<string, string> { ["Uploads__MaxFilesPerBatch"] = "257" });
         var longDelay = ServiceSettings.Problems(new Dictionary<string, string> { ["Batching__MaxBatchDelay"] = "00:00:05" });
 
         Assert.Contains("QueueCapacity", Assert.Single(tooManyFiles));

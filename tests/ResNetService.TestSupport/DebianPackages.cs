@@ -43,6 +43,21 @@ public static class DebianPackages
                 : throw new InvalidOperationException($"{python} cannot import {module} after apt-get install {package} (exit code {exitCode}): {output}");
         })).Value;
 
+    /// <summary><paramref name="folder"/>, after installing <paramref name="package"/> if it does not exist (a data set, e.g. dataset-fashion-mnist).</summary>
+    public static string RequireFolder(string folder, string package) =>
+        Installed.GetOrAdd(folder, _ => new Lazy<string>(() =>
+        {
+            if (Directory.Exists(folder))
+            {
+                return folder;
+            }
+
+            var (exitCode, output) = AptGetInstall(package);
+            return Directory.Exists(folder)
+                ? folder
+                : throw new InvalidOperationException($"{folder} is missing after apt-get install {package} (exit code {exitCode}): {output}");
+        })).Value;
+
     private static string Install(string command, string package)
     {
         if (Find(command) is { } installed)

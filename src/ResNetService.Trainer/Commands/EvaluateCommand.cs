@@ -19,10 +19,15 @@ public static class EvaluateCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "With --model: text file with the data set's class names, one per line (IDX sets without built-in names)." };
         var batchSize = OptionFactory.Count("--batch-size", 64, "Images per forward pass.");
         var plot = new Option<FileInfo?>("--plot") { Description = "Confusion matrix PNG to write (default: confusion-matrix.png beside the checkpoint or model)." };
+        var limit = OptionFactory.Count("--limit", 0, "Evaluate only the first N test images (0: all).", min: 0);
+        var predictions = new Option<FileInfo?>("--predictions")
+        {
+            Description = "CSV to write with each test image's index, true class, predicted class and class probabilities (in the test split's order).",
+        };
 
         var command = new Command("evaluate", "Evaluate a checkpoint or an ONNX model on a test split: accuracy, test loss (mean cross-entropy), per-class accuracy, confusion matrix (text and PNG).")
         {
-            checkpoint, model, data, labels, batchSize, plot,
+            checkpoint, model, data, labels, batchSize, plot, limit, predictions,
         };
         command.Validators.Add(result =>
         {
@@ -45,7 +50,7 @@ public static class EvaluateCommand
                 TorchRuntime.EnsureLoaded();
                 var prefix = Checkpoint.Resolve(checkpointPath);
                 var info = Checkpoint.ReadInfo(prefix);
-                result = CheckpointEvaluator.Evaluate(prefix, info, parse.GetValue(data), parse.GetValue(batchSize));
+                result = CheckpointEvaluator.Evaluate(prefix, info, parse.GetValue(data), parse.GetValue(batchSize), parse.GetValue(limit));
                 defaultFolder = Path.GetDirectoryName(Path.GetFullPath(prefix))!;
                 title = $"{info.Architecture} on {info.Dataset} ({Path.GetFileName(prefix)})";
             }
@@ -57,14 +62,20 @@ public static class EvaluateCommand
                     throw new CliException($"Model file not found: {modelFile.FullName}");
                 }
 
-                result = OnnxEvaluator.Evaluate(modelFile.FullName, parse.GetValue(data)!, parse.GetValue(batchSize), parse.GetValue(labels)?.FullName);
+                result = OnnxEvaluator.Evaluate(modelFile.FullName, parse.GetValue(data)!, parse.GetValue(batchSize), parse.GetValue(labels)?.FullName, parse.GetValue(limit));
                 defaultFolder = modelFile.DirectoryName!;
                 title = modelFile.Name;
             }
 
             var pngPath = parse.GetValue(plot)?.FullName ?? Path.Combine(defaultFolder, "confusion-matrix.png");
             ConfusionMatrixImage.Save(result.Matrix, pngPath, title);
-            Report(CliConsole.Create(parse.InvocationConfiguration.Output), result, pngPath);
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            Report(console, result, pngPath);
+            if (parse.GetValue(predictions) is { } predictionsFile)
+            {
+                result.Predictions.Save(predictionsFile.FullName);
+                console.WriteLine($"Predictions of {result.Predictions.Count} test images: {predictionsFile.FullName}");
+            }
             return 0;
         });
         return command;

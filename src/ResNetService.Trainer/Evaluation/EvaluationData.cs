@@ -12,4 +12,8 @@ internal static class EvaluationData
             throw new DataSetException($"The model has {modelLabels.Count} classes but data set '{data.Name}' has {data.Classes.Count}.");
         }
     }
+
+    /// <summary>The data with only the first <paramref name="limit"/> test images (0: all of them).</summary>
+    public static TrainingData FirstTestImages(TrainingData data, int limit) =>
+        limit <= 0 || limit >= data.Test.Count ? data : data with { Test = data.Test.Subset([.. Enumerable.Range(0, limit)]) };
 }

@@ -1,3 +1,4 @@
+using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Model;
 using ResNetService.Trainer.Data;
@@ -11,11 +12,13 @@ namespace ResNetService.Trainer.Evaluation;
 /// </summary>
 public static class OnnxEvaluator
 {
-    public static EvaluationResult Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile)
+    /// <param name="limit">Only the first this many test images (0: all).</param>
+    public static EvaluationResult Evaluate(string modelPath, string dataSource, int batchSize, string? labelsFile, int limit = 0)
     {
         using var model = Load(modelPath);
         var settings = model.Info.Preprocessing;
-        return Evaluate(model, DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset)), batchSize);
+        var data = DataSource.Load(dataSource, new DataOptions(settings.ImageSize, settings.ResizeMode, labelsFile, Name: model.Info.Dataset));
+        return Evaluate(model, EvaluationData.FirstTestImages(data, limit), batchSize);
     }
 
     public static OnnxSession Load(string modelPath) =>
@@ -28,6 +31,8 @@ public static class OnnxEvaluator
         EvaluationData.CheckClasses(data, model.Info.Labels);
 
         var matrix = new ConfusionMatrix(model.Info.Labels);
+        var predictions = new Predictions(model.Info.Labels, data.Test.Count);
+        var probabilities = new float[model.Info.Classes];
         var lossSum = 0.0;
         using var input = new OnnxInput(settings);
         var inputs = new float[batchSize * input.Length];
@@ -44,12 +49,23 @@ public static class OnnxEvaluator
             for (var row = 0; row < rows; row++)
             {
                 var scores = logits.AsSpan(row * model.Info.Classes, model.Info.Classes);
-                matrix.Add(data.Test.Labels[start + row], ArgMax(scores));
-                lossSum += CrossEntropy.Of(scores, data.Test.Labels[start + row]);
+                var label = data.Test.Labels[start + row];
+                matrix.Add(label, ArgMax(scores));
+                lossSum += CrossEntropy.Of(scores, label);
+                if (model.Info.OutputKind == OutputKinds.Logits) // as the service turns scores into probabilities
+                {
+                    Probabilities.Softmax(scores, probabilities);
+                }
+                else
+                {
+                    scores.CopyTo(probabilities);
+                }
+
+                predictions.Set(start + row, label, probabilities);
             }
         }
 
-        return new EvaluationResult(matrix, lossSum / Math.Max(data.Test.Count, 1));
+        return new EvaluationResult(matrix, lossSum / Math.Max(data.Test.Count, 1), predictions);
     }
 
     /// <summary>The index of the highest score: the predicted class.</summary>

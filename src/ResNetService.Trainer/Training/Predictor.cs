@@ -5,8 +5,9 @@ namespace ResNetService.Trainer.Training;
 /// <summary>Runs a network over a whole image set without gradients: predicted class per image and the mean loss.</summary>
 public static class Predictor
 {
+    /// <param name="probabilities">When given, receives each image's softmax row after row (images x classes).</param>
     public static (int[] Predictions, double MeanLoss) Predict(
-        nn.Module<Tensor, Tensor> model, BatchTensors data, Normalizer normalizer, int batchSize)
+        nn.Module<Tensor, Tensor> model, BatchTensors data, Normalizer normalizer, int batchSize, float[]? probabilities = null)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -22,6 +23,11 @@ public static class Predictor
             lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
             var predicted = logits.argmax(1).to_type(ScalarType.Int32).data<int>().ToArray();
             predicted.CopyTo(predictions, start);
+            if (probabilities is not null)
+            {
+                var rows = logits.softmax(1).data<float>().ToArray();
+                rows.CopyTo(probabilities, start * (rows.Length / count));
+            }
         }
 
         return (predictions, lossSum / Math.Max(data.Count, 1));

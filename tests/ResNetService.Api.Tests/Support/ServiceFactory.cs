@@ -58,6 +58,7 @@ public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string
             ["Model:Path"] = modelPath,
             ["Model:ExecutionProvider"] = "Cpu",
             ["Model:IntraOpThreads"] = "1",
+            ["ModelRepository:Root"] = "", // the default model alone, unless a test gives a repository
             ["Batching:MaxBatchSize"] = MaxBatchSize.ToString(),
             ["Batching:MaxBatchDelay"] = "00:00:00.005",
             ["Batching:QueueCapacity"] = QueueCapacity.ToString(),

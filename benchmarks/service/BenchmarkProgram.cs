@@ -75,6 +75,7 @@ public static class BenchmarkProgram
             var twoModels = new Measurement($"Two repository models at once, {clients / 2} clients each");
 
             // Rounds interleave the scenarios, so that load from elsewhere on a shared machine hits all of them alike.
+            using var batchSizes = new BatchSizes();
             for (var round = 0; round < iterations; round++)
             {
                 var run = onnxRuntime.Run(batch);
@@ -89,10 +90,13 @@ public static class BenchmarkProgram
                 grpcBatch.Add(batch, grpcRun, [grpcRun]);
                 run = onnxRuntime.Run(clients);
                 ortClients.Add(clients, run, [run]);
+                batchSizes.Take();
                 var (grpcLatencies, grpcElapsed) = await grpc.ConcurrentAsync(clients);
                 grpcClients.Add(clients, grpcElapsed, grpcLatencies);
+                grpcClients.AddBatches(batchSizes.Take());
                 var (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round);
                 serviceClients.Add(clients, elapsed, latencies);
+                serviceClients.AddBatches(batchSizes.Take());
                 (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round, "/embed");
                 embedClients.Add(clients, elapsed, latencies);
                 (latencies, elapsed) = await client.ConcurrentAsync(jpegs, clients, round, "/explain");

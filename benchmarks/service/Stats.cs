@@ -6,6 +6,7 @@ public sealed class Measurement(string scenario)
     private readonly List<double> _latenciesMs = [];
     private int _images;
     private TimeSpan _elapsed;
+    private readonly List<string> _batches = [];
 
     public double ImagesPerSecond => _images / _elapsed.TotalSeconds;
 
@@ -16,6 +17,9 @@ public sealed class Measurement(string scenario)
         _latenciesMs.AddRange(latencies.Select(l => l.TotalMilliseconds));
     }
 
+    /// <summary>Records how the service batched one round's images (e.g. "6+10").</summary>
+    public void AddBatches(IReadOnlyList<long> sizes) => _batches.Add(string.Join('+', sizes));
+
     /// <summary>Nearest rank: the smallest latency with at least <paramref name="fraction"/> of the samples at or below it.</summary>
     public double Percentile(double fraction)
     {
@@ -25,5 +29,6 @@ public sealed class Measurement(string scenario)
     }
 
     public override string ToString() =>
-        $"{scenario,-52} {ImagesPerSecond,8:0.0} img/s   p50 {Percentile(0.50),8:0.0} ms   p99 {Percentile(0.99),8:0.0} ms   ({_latenciesMs.Count} samples)";
+        $"{scenario,-52} {ImagesPerSecond,8:0.0} img/s   p50 {Percentile(0.50),8:0.0} ms   p99 {Percentile(0.99),8:0.0} ms   ({_latenciesMs.Count} samples)"
+        + (_batches.Count == 0 ? "" : $"   model runs: {string.Join(", ", _batches)}");
 }

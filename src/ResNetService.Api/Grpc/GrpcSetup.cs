@@ -48,7 +48,8 @@ public static class GrpcSetup
 
     public static IEndpointRouteBuilder MapServiceGrpc(this IEndpointRouteBuilder routes)
     {
-        routes.MapGrpcService<InferenceGrpcService>();
+        // ModelInfer shares the REST routes' per-client rate limit (its attribute); refusals are worded as gRPC statuses.
+        routes.MapGrpcService<InferenceGrpcService>().WithMetadata(new GrpcRefusals());
         routes.MapGrpcHealthChecksService();
         routes.MapGrpcReflectionService();
         return routes;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Grpc.Core;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using ResNetService.Api.Grpc.Protocol;
+using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Shutdown;
 using ResNetService.Api.V2;
 using ResNetService.Inference.Repository;
@@ -45,6 +47,8 @@ public sealed class InferenceGrpcService(ModelRepository repository, GracefulShu
         });
     }
 
+    /// <summary>Rate limited per client as the REST routes that run the model are; the other calls are not.</summary>
+    [EnableRateLimiting(RateLimitingSetup.Policy)]
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         // Held until the answer is built, so that a reload meanwhile lets this request finish on its session.

@@ -11,7 +11,7 @@ namespace ResNetService.Api.RateLimiting;
 /// <summary>
 /// Per-client rate limiting of the routes that run the model (<see cref="Policy"/>), keyed by the client address that
 /// <c>Proxies/TrustedProxiesSetup</c> settles. Over the limit: 429 with Retry-After, as problem details (the protocol's
-/// error object on /v2), logged at Debug like overload. When <see cref="ClientRateLimits.Enabled"/> is false the
+/// error object on /v2, gRPC's status where the endpoint has an <see cref="IRefusalWriter"/>), logged at Debug like overload. When <see cref="ClientRateLimits.Enabled"/> is false the
 /// policy lets everything through.
 /// </summary>
 public static class RateLimitingSetup
@@ -84,6 +84,12 @@ public static class RateLimitingSetup
         RetryAfterHeader.Set(httpContext.Response, retryAfter);
         var detail = $"This client sent more than {limits.TokenLimit} requests at once or {limits.TokensPerPeriod} per " +
             $"{limits.ReplenishmentPeriod.TotalSeconds:0.###} s; retry after the time in Retry-After.";
+        if (httpContext.GetEndpoint()?.Metadata.GetMetadata<IRefusalWriter>() is { } writer)
+        {
+            ExpectedUnavailability.Mark(httpContext, refusal: true);
+            await writer.WriteAsync(httpContext, detail, retryAfter);
+            return;
+        }
 
         if (httpContext.Request.Path.StartsWithSegments("/v2"))
         {

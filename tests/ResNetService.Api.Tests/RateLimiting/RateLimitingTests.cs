@@ -1,7 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using ResNetService.Api.Grpc.Protocol;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Tests.Grpc;
 using ResNetService.Api.Tests.Support;
+using static ResNetService.Api.Tests.V2.V2Requests;
 
 namespace ResNetService.Api.Tests.RateLimiting;
 
@@ -37,6 +44,31 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
             using var response = await client.SendAsync(Classify(peer: "192.0.2.1"));
             await Requests.EnsureSuccessAsync(response);
         }
+    }
+
+    [Fact]
+    public async Task Grpc_model_infer_shares_the_limit_and_is_refused_with_resource_exhausted_and_retry_info_while_health_is_not_limited()
+    {
+        await using var service = new ServiceFactory(fixture.Model.Path, LimitedSettings);
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        for (var i = 0; i < Limit; i++)
+        {
+            await client.ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: i)));
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: 9))).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains($"more than {Limit} requests at once", error.Status.Detail);
+        Assert.InRange(error.GetRpcStatus()!.GetDetail<RetryInfo>().RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        for (var i = 0; i < 2 * Limit; i++)
+        {
+            Assert.True((await client.ServerReadyAsync(new ServerReadyRequest())).Ready);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status);
+        }
+
+        Assert.Empty(service.Log.AtLeast(Serilog.Events.LogEventLevel.Warning));
     }
 
     [Fact]

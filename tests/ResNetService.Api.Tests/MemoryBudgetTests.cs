@@ -1,8 +1,12 @@
 using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ResNetService.Api.Grpc.Protocol;
 using ResNetService.Api.Problems;
+using ResNetService.Api.Tests.Grpc;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
@@ -94,6 +98,21 @@ public sealed class MemoryBudgetTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(ProblemKinds.RequestTooLarge.Type, (await response.ReadProblemAsync()).Type);
+    }
+
+    [Fact]
+    public async Task A_grpc_message_heavier_than_uploads_may_hold_is_resource_exhausted_and_a_light_one_is_answered()
+    {
+        await using var service = await StartAsync(new FakeTimeProvider(), budgetBytes: 100_000);
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(GrpcRequests.Image(TestImages.Garbage(80_000))).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("budget", error.Status.Detail);
+        await client.ModelInferAsync(GrpcRequests.Image(TestImages.Png(1))); // its memory was never taken
+        Assert.Equal(0, service.Services.GetRequiredService<MemoryBudget>().InUseBy(MemoryUse.Upload));
     }
 
     [Fact]

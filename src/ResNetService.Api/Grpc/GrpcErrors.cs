@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using ResNetService.Api.V2;
 using ResNetService.Inference;
+using ResNetService.Inference.Memory;
 
 namespace ResNetService.Api.Grpc;
 
@@ -41,6 +42,7 @@ public sealed class GrpcErrors(ILogger<GrpcErrors> logger) : Interceptor
             ModelNotFoundException notFound => (Code.NotFound, notFound.Message, null),
             ImageRejectedException rejected => (Code.InvalidArgument, rejected.Message, null),
             TooManyRowsException tooMany => (Code.InvalidArgument, tooMany.Message, null),
+            MemoryBudgetExceededException tooHeavy => (Code.ResourceExhausted, tooHeavy.Message, null),
             OverloadedException overloaded => (Code.Unavailable, overloaded.Message, overloaded.RetryAfter),
             QueueTimeoutException timedOut => (Code.Unavailable, timedOut.Message, timedOut.RetryAfter),
             ModelNotReadyException notReady => (Code.Unavailable, notReady.Message, NotReadyRetry),

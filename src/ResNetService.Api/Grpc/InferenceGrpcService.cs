@@ -6,6 +6,7 @@ using ResNetService.Api.Grpc.Protocol;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Shutdown;
 using ResNetService.Api.V2;
+using ResNetService.Inference.Memory;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Api.Grpc;
@@ -15,7 +16,7 @@ namespace ResNetService.Api.Grpc;
 /// (<see cref="V2Models"/>), the same request checks and batching (<see cref="V2Inference"/>). Failures become status
 /// codes in <see cref="GrpcErrors"/>.
 /// </summary>
-public sealed class InferenceGrpcService(ModelRepository repository, GracefulShutdown shutdown, IOptions<V2Options> options)
+public sealed class InferenceGrpcService(ModelRepository repository, GracefulShutdown shutdown, IOptions<V2Options> options, MemoryBudget memory)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
@@ -51,6 +52,9 @@ public sealed class InferenceGrpcService(ModelRepository repository, GracefulShu
     [EnableRateLimiting(RateLimitingSetup.Policy)]
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
+        // grpc-dotnet has read the whole message before the call: it is counted in the memory budget while the call holds
+        // it, as REST V2's bodies are, so decodes and uploads wait for the room it takes (one over the budget: RESOURCE_EXHAUSTED).
+        using var held = await memory.AcquireAsync(request.CalculateSize(), MemoryUse.Upload, context.CancellationToken);
         // Held until the answer is built, so that a reload meanwhile lets this request finish on its session.
         using var lease = V2Models.Acquire(repository, request.ModelName, Version(request.ModelVersion));
         var inference = new V2Inference(lease.Classifier, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);

@@ -17,9 +17,16 @@ public static class BenchmarkProgram
         try
         {
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-            Console.WriteLine("Writing a random-weight ResNet-50 (224x224, 1000 classes) and the JPEGs...");
-            var model = BenchmarkInputs.WriteModel(folder, FindLabels());
             var jpegs = BenchmarkInputs.Jpegs(batch);
+            if (args.Contains("--decoding"))
+            {
+                DecodingComparison.Run(jpegs, iterations);
+                return;
+            }
+
+            Console.WriteLine("Writing a random-weight ResNet-50 (224x224, 1000 classes)...");
+            var model = BenchmarkInputs.WriteModel(folder, FindLabels());
+
             if (args.Contains("--int8"))
             {
                 await Int8Comparison.RunAsync(folder, model, jpegs, iterations, batch, clients, reduceRange: !args.Contains("--full-range"));

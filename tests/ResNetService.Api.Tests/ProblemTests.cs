@@ -79,7 +79,7 @@ public sealed class ProblemTests(ServiceFixture fixture)
     /// <summary>What a .NET stack trace line looks like: "at Some.Type.Method(" or a source line reference.</summary>
     private const string StackFrame = @"\bat [\w.`<>]+\(|\.cs:line \d+|Exception:";
 
-    private static HttpContent Content(string name) => name switch
+    internal static HttpContent Content(string name) => name switch
     {
         "garbage bytes" => Requests.RawBody(TestImages.Garbage(), "image/png"),
         "truncated png" => Requests.RawBody(TestImages.Truncated(TestImages.Draw(50, width: 300, height: 200)), "image/png"),

@@ -54,6 +54,41 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
         }
     }
 
+    /// <summary>
+    /// Scaled decoding (the default) and whole decoding (<see cref="ImageDecoding.Scaled"/> off) each answer exactly as the
+    /// model does on the tensor of their own decode, and a photo larger than the model needs gets different pixels.
+    /// </summary>
+    [Fact]
+    public async Task Each_decoding_answers_as_the_model_does_on_the_tensor_of_its_own_decode()
+    {
+        var path = _files.Write("decoding", ModelFiles.SmallModelMetadata());
+        using var photo = TestImages.Noise(640, 480, seed: 8);
+        var jpeg = TestImages.Encode(photo, SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
+        var answers = new List<float[]>();
+        foreach (var scaled in new[] { true, false })
+        {
+            var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu });
+            await using var classifier = new ImageClassifier(model, new BatchingOptions(), new ImageLimits(), decoding: new ImageDecoding { Scaled = scaled });
+            var settings = classifier.Info.Preprocessing;
+            using var decoded = ImageDecoder.Decode(jpeg, new ImageLimits(), scaled ? settings : null);
+            Assert.Equal(scaled ? 80 : 640, decoded.Width); // 1/8 keeps every pixel the small model's resize needs
+            var tensor = new float[settings.TensorLength];
+            Preprocessing.ImagePreprocessor.WriteTensor(decoded, settings, tensor);
+            var expected = (await classifier.InferAsync([tensor]))[0];
+            if (classifier.Info.OutputKind == OutputKinds.Logits)
+            {
+                Probabilities.Softmax(expected, expected);
+            }
+
+            var result = await classifier.ClassifyAsync(jpeg, classifier.Info.Classes);
+
+            Assert.All(result.Predictions, p => Assert.Equal(expected[p.Index], p.Probability, 1e-5f));
+            answers.Add(expected);
+        }
+
+        Assert.NotEqual(answers[0], answers[1]);
+    }
+
     [Fact]
     public async Task Concurrent_requests_get_exactly_the_answer_they_get_alone()
     {

@@ -107,6 +107,44 @@ public class ImageDecoderTests
         Assert.Equal(ImageProblem.Corrupt, error.Problem);
     }
 
+    /// <summary>A 640x480 photo decodes at 5/8 for ImageNet's preprocessing and whole without it: both refuse the same damage.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_damaged_photo_is_refused_alike_whether_decoded_scaled_or_whole(bool scaled)
+    {
+        using var photo = TestImages.Noise(640, 480, seed: 5);
+        var jpeg = TestImages.Encode(photo, SKEncodedImageFormat.Jpeg, 85);
+        var target = scaled ? PreprocessingSettings.ImageNet : null;
+        var garbled = (byte[])jpeg.Clone();
+        new Random(6).NextBytes(garbled.AsSpan(jpeg.Length / 3, 64)); // inside the entropy-coded data
+        using (var decoded = ImageDecoder.Decode(jpeg, Limits, target))
+        {
+            Assert.Equal(scaled ? 400 : 640, decoded.Width);
+        }
+
+        foreach (var cut in new[] { jpeg.Length / 2, jpeg.Length - 2, 20 })
+        {
+            var error = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode(jpeg[..cut], Limits, target));
+            Assert.Equal(ImageProblem.Corrupt, error.Problem);
+        }
+
+        // A garbled stream may still decode (JPEG resynchronises), but never reads past its buffer or fails otherwise.
+        try
+        {
+            using var _ = ImageDecoder.Decode(garbled, Limits, target);
+        }
+        catch (ImageRejectedException e)
+        {
+            Assert.Equal(ImageProblem.Corrupt, e.Problem);
+        }
+
+        var tooLarge = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode(jpeg, new ImageLimits { MaxPixels = 640 * 480 - 1 }, target));
+        Assert.Equal(ImageProblem.TooManyPixels, tooLarge.Problem);
+        var plan = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Plan(jpeg[..20], Limits, target)); // cut in its header
+        Assert.Equal(ImageProblem.Corrupt, plan.Problem);
+    }
+
     [Fact]
     public void A_file_cut_inside_its_header_is_corrupt()
     {

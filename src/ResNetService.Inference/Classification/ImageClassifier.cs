@@ -26,6 +26,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     private readonly ModelInfo _info;
     private readonly IBatchSession _model;
     private readonly ImageLimits _limits;
+    private readonly PreprocessingSettings? _decodeFor; // the preprocessing a scaled decode must keep; null: decode whole
     private readonly DynamicBatcher _batcher;
     private readonly ModelTelemetry _telemetry;
     private readonly MemoryBudget? _memory;
@@ -35,9 +36,10 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     /// <param name="version">The version it is served as, for metrics and spans (the default model is version 1).</param>
     /// <param name="memory">The budget decodes draw from; null: decodes are not counted.</param>
     /// <param name="timeProvider">The batcher's clock (queue times and deadlines); the system's when null.</param>
+    /// <param name="decoding">Whether JPEGs are decoded scaled (the default) or whole.</param>
     public ImageClassifier(OnnxSession model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null, long version = 1,
-        MemoryBudget? memory = null, TimeProvider? timeProvider = null)
-        : this(model.Info, model, batching, limits, logger, version, memory, timeProvider)
+        MemoryBudget? memory = null, TimeProvider? timeProvider = null, ImageDecoding? decoding = null)
+        : this(model.Info, model, batching, limits, logger, version, memory, timeProvider, decoding)
     {
     }
 
@@ -46,11 +48,12 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
     /// ownership of it when it is disposable.
     /// </summary>
     public ImageClassifier(ModelInfo info, IBatchSession model, BatchingOptions batching, ImageLimits limits, ILogger? logger = null,
-        long version = 1, MemoryBudget? memory = null, TimeProvider? timeProvider = null)
+        long version = 1, MemoryBudget? memory = null, TimeProvider? timeProvider = null, ImageDecoding? decoding = null)
     {
         _info = info;
         _model = model;
         _limits = limits;
+        _decodeFor = decoding?.Scaled == false ? null : info.Preprocessing;
         _memory = memory;
         _telemetry = new ModelTelemetry(info.Name, version, info.ExecutionProvider);
         _batcher = new DynamicBatcher(model, batching, logger, _telemetry, timeProvider);
@@ -283,7 +286,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         try
         {
             // The header alone tells the weight, and refuses a bad image before it waits for anything.
-            plan = ImageDecoder.Plan(image, _limits, _info.Preprocessing);
+            plan = ImageDecoder.Plan(image, _limits, _decodeFor);
             reservation = await _memory.AcquireAsync(DecodeMemory.Bytes(plan), MemoryUse.Decode, cancellationToken);
         }
         catch (MemoryBudgetExceededException e)
@@ -333,7 +336,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
         using var span = _telemetry.StartPreprocessing();
         try
         {
-            using var bitmap = ImageDecoder.Decode(image, _limits, settings);
+            using var bitmap = ImageDecoder.Decode(image, _limits, _decodeFor);
             ImagePreprocessor.WriteTensor(bitmap, settings, row);
             view = viewSize > 0 ? ImagePreprocessor.Resize(bitmap, settings, viewSize) : null;
             _telemetry.ImageDecoded();

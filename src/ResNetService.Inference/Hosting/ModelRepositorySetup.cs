@@ -14,7 +14,7 @@ public static class ModelRepositorySetup
     /// Registers the <see cref="ModelRepository"/> of every served model (the default model of the <c>Model</c> section
     /// and the models of <c>ModelRepository:Root</c>) and <see cref="ModelRepositoryLoader"/>, which loads the default
     /// model while the host starts and keeps every model in step with its files. Binds and validates at start the
-    /// sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ModelRepository</c> and <c>Memory</c> (the
+    /// sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ImageDecoding</c>, <c>ModelRepository</c> and <c>Memory</c> (the
     /// <see cref="Memory.MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
     /// </summary>
     public static IServiceCollection AddModelRepository(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +25,7 @@ public static class ModelRepositorySetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageLimits>().Bind(configuration.GetSection(ImageLimits.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageDecoding>().Bind(configuration.GetSection(ImageDecoding.SectionName));
         services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName)).ValidateOnStart();
         // Data annotations check the flat properties; each validator the rest of its type, nested sections included.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());

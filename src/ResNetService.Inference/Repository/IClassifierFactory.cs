@@ -17,9 +17,13 @@ public interface IClassifierFactory
     IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version);
 }
 
-/// <summary>The service's classifiers: an <see cref="ImageClassifier"/> within the image limits and the memory budget.</summary>
-public sealed class ClassifierFactory(IOptions<ImageLimits> limits, ILoggerFactory loggers, MemoryBudget memory) : IClassifierFactory
+/// <summary>
+/// The service's classifiers: an <see cref="ImageClassifier"/> within the image limits and the memory budget, decoding as
+/// <see cref="ImageDecoding"/> says.
+/// </summary>
+public sealed class ClassifierFactory(IOptions<ImageLimits> limits, IOptions<ImageDecoding> decoding, ILoggerFactory loggers, MemoryBudget memory)
+    : IClassifierFactory
 {
     public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
-        new ImageClassifier(session, batching, limits.Value, loggers.CreateLogger<ImageClassifier>(), version, memory);
+        new ImageClassifier(session, batching, limits.Value, loggers.CreateLogger<ImageClassifier>(), version, memory, decoding: decoding.Value);
 }

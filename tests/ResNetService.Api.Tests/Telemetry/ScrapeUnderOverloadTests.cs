@@ -87,9 +87,10 @@ public sealed class ScrapeUnderOverloadTests
     }
 
     /// <summary>Puts a <see cref="StuckClassifier"/> in front of the service's own classifier of the default model.</summary>
-    public sealed class StuckClassifiers(IOptions<ImageLimits> limits, ILoggerFactory loggers, MemoryBudget memory) : IClassifierFactory
+    public sealed class StuckClassifiers(IOptions<ImageLimits> limits, IOptions<ImageDecoding> decoding, ILoggerFactory loggers, MemoryBudget memory)
+        : IClassifierFactory
     {
-        private readonly ClassifierFactory _real = new(limits, loggers, memory);
+        private readonly ClassifierFactory _real = new(limits, decoding, loggers, memory);
 
         public StuckClassifier? Created { get; private set; }
 

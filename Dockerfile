@@ -7,7 +7,7 @@
 # see src/ResNetService.Api/appsettings.json and docker/README.md.
 ARG FLAVOR=cpu
 ARG DOTNET_VERSION=10.0
-# ONNX Runtime 1.31.0's Linux GPU package is built for CUDA 13.x and cuDNN 9.x (its CUDA provider links libcudart.so.13
+# ONNX Runtime 1.32.0's Linux GPU package is built for CUDA 13.x and cuDNN 9.x (its CUDA provider links libcudart.so.13
 # and libcublasLt.so.13); any CUDA 13 minor release works. CUDA 13 needs an NVIDIA driver 580 or newer on the host.
 ARG CUDA_IMAGE=nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 

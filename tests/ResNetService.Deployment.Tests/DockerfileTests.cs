@@ -74,7 +74,7 @@ public sealed class DockerfileTests
         Assert.Contains("base-cpu", _dockerfile.Stages);
         Assert.Contains("base-gpu", _dockerfile.Stages);
         Assert.Equal("${CUDA_IMAGE}", _dockerfile.BaseOf("base-gpu"));
-        // CUDA 13: what ONNX Runtime 1.31.0's GPU build links (checked against the published library in PublishedGpuServiceTests).
+        // CUDA 13: what ONNX Runtime 1.32.0's GPU build links (checked against the published library in PublishedGpuServiceTests).
         Assert.Matches(@"^nvidia/cuda:13\.\d+(\.\d+)?-cudnn-runtime-ubuntu24\.04$", _dockerfile.GlobalArguments["CUDA_IMAGE"]);
     }
 

@@ -47,6 +47,16 @@ public static class LoadImages
         return data.ToArray();
     }
 
+    /// <summary><paramref name="count"/> different grayscale noise PNGs of <paramref name="size"/> pixels square, as Fashion-MNIST's.</summary>
+    public static byte[][] SmallPngs(int count, int size, int seed) => [.. Enumerable.Range(0, count).Select(index =>
+    {
+        var random = new Random(seed * 1_000 + index);
+        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Gray8, SKAlphaType.Opaque));
+        random.NextBytes(bitmap.GetPixelSpan());
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    })];
+
     private static byte[] Jpeg(Random random, int size)
     {
         SKColor Colour() => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));

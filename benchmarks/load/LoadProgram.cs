@@ -104,6 +104,8 @@ public static class LoadProgram
             }
         }
 
+        Progress("Bulk phase...");
+        var bulk = await BulkPhase.RunAsync(service, options.Seed);
         var memory = options.Memory ? await MemoryPhase.RunAsync(service, options) : null;
 
         Console.WriteLine();
@@ -114,6 +116,8 @@ public static class LoadProgram
             Console.WriteLine(Report.Ratios(Name(behaviour), capacity, result, options.Multiples[^1]));
         }
 
+        Console.WriteLine();
+        Console.WriteLine(bulk);
         if (memory is not null)
         {
             Console.WriteLine();

@@ -17,7 +17,8 @@ namespace ResNetService.Trainer.Tests.Served;
 /// The shipped models are served exactly as the trainer evaluates them: the first 1,000 Fashion-MNIST test images,
 /// posted as PNGs to the service with its shipped configuration (the fp32 default model and the int8 repository model),
 /// get the class <c>evaluate --predictions</c> wrote for each image, with every probability within 1e-4, and int8 loses
-/// at most half a point of accuracy to fp32 on them. <c>SERVED_IMAGES=10000</c> runs it on the whole test split (the
+/// at most half a point of accuracy to fp32 on them; the shipped sample PNGs are those test images and are answered as
+/// evaluated too, right or wrong. <c>SERVED_IMAGES=10000</c> runs it on the whole test split (the
 /// model card's figures); the accuracy and the images/s of each model are written to the test's output.
 /// </summary>
 public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
@@ -54,6 +55,7 @@ public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
                 }
             }
 
+            await AssertSamplesAsEvaluatedAsync(client, name, test, evaluated);
             accuracy[name] = (double)Enumerable.Range(0, Images).Count(i => served[i].Predicted == test.Labels[i]) / Images;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {accuracy[name]:P2} of the first {Images} test images through the service, {Images / elapsed.TotalSeconds:0} images/s (PNG batches of 32, one client)"));
@@ -65,6 +67,40 @@ public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
     }
 
     private sealed record Answer(int Label, int Predicted, float[] Probabilities);
+
+    /// <summary>
+    /// The PNGs shipped in models/samples (named class-index) are the test images their names say, pixel for pixel, and
+    /// the service answers each file as evaluate answered that image: right or wrong, the same class and probabilities.
+    /// </summary>
+    private static async Task AssertSamplesAsEvaluatedAsync(HttpClient client, string model, RawImages test, Answer[] evaluated)
+    {
+        var samples = Directory.GetFiles(Path.Combine(Models, "samples"), "*.png");
+        Assert.Equal(20, samples.Length);
+        foreach (var sample in samples)
+        {
+            var name = Path.GetFileNameWithoutExtension(sample);
+            var index = int.Parse(name[(name.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
+            var label = DataSource.FashionMnistClasses[test.Labels[index]].ToLowerInvariant().Replace('/', '-').Replace(' ', '-');
+            Assert.Equal(label, name[..name.LastIndexOf('-')]); // "ankle-boot-0": test image 0, an Ankle boot
+            var bytes = await File.ReadAllBytesAsync(sample);
+            using (var decoded = SKBitmap.Decode(bytes).Copy(SKColorType.Gray8))
+            {
+                Assert.True(decoded.GetPixelSpan().SequenceEqual(test.Pixels.AsSpan(index * test.ImageBytes, test.ImageBytes)),
+                    $"{name}.png is not test image {index}");
+            }
+
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            using var response = await client.PostAsync($"/models/{model}/classify?top={evaluated[index].Probabilities.Length}", content);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var predictions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions");
+            Assert.Equal(evaluated[index].Predicted, predictions[0].GetProperty("index").GetInt32());
+            foreach (var prediction in predictions.EnumerateArray())
+            {
+                Assert.Equal(evaluated[index].Probabilities[prediction.GetProperty("index").GetInt32()], prediction.GetProperty("probability").GetSingle(), 1e-4f);
+            }
+        }
+    }
 
     /// <summary>Runs <c>evaluate --predictions</c> on the first test images and reads the file it wrote.</summary>
     private static async Task<Answer[]> EvaluateAsync(string model, string predictions, string plot)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.Graph;
@@ -25,14 +27,19 @@ public sealed class QuantizeCommandTests
         Assert.Equal(0, exitCode);
         Assert.Contains("Calibrating on 12 of the 24 training images", output);
         Assert.Contains("20 of 20 convolutions run as int8 (QLinearConv)", output);
-        Assert.Contains("Test accuracy on 8 images: fp32 ", output);
+        var scored = Regex.Match(output, @"Test accuracy on 8 images: fp32 (\d+\.\d\d)%, int8 (\d+\.\d\d)%");
+        Assert.True(scored.Success, output);
         var metadata = OnnxModelFile.Read(folder["int8.onnx"]).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         Assert.StartsWith("int8 static QDQ", metadata[ModelMetadataKeys.Quantization]);
         Assert.Equal("percentile 99.999", metadata[ModelMetadataKeys.QuantizationCalibration]);
         Assert.Equal("12", metadata[ModelMetadataKeys.QuantizationCalibrationImages]);
-        Assert.True(metadata.ContainsKey(ModelMetadataKeys.TestAccuracy) && metadata.ContainsKey(ModelMetadataKeys.Fp32TestAccuracy));
+        // The file records the accuracies the command measured and printed: int8's as its own, fp32's beside it.
+        Assert.Equal(Percent(scored.Groups[2].Value), double.Parse(metadata[ModelMetadataKeys.TestAccuracy], CultureInfo.InvariantCulture), 4);
+        Assert.Equal(Percent(scored.Groups[1].Value), double.Parse(metadata[ModelMetadataKeys.Fp32TestAccuracy], CultureInfo.InvariantCulture), 4);
         Assert.Equal("a,b,c,d", string.Join(',', JsonSerializer.Deserialize<string[]>(metadata[ModelMetadataKeys.Labels])!));
     }
+
+    private static double Percent(string printed) => double.Parse(printed, CultureInfo.InvariantCulture) / 100;
 
     [Fact]
     public async Task An_already_quantized_model_is_refused_and_nothing_is_written()

@@ -15,6 +15,9 @@ public sealed class RepositoryFixture : IAsyncLifetime
 
     public HttpClient Client => _service.Client;
 
+    /// <summary>The repository folder, whose files the tests run by themselves to know each version's own answer.</summary>
+    public string Root => _service.Repository.Root;
+
     public async Task InitializeAsync()
     {
         var repository = _service.Repository;

@@ -312,13 +312,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
         return waited > _options.QueueTimeout ? new QueueTimeoutException(waited, _options.QueueTimeout, _options.RetryAfter) : null;
     }
 
-    /// <summary>True when another row arrived before <paramref name="deadline"/>.</summary>
+    /// <summary>True when another row arrived by <paramref name="deadline"/> (one already queued then still joins the batch).</summary>
     private async Task<bool> WaitForMoreAsync(long deadline)
     {
         var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
         if (remaining <= TimeSpan.Zero)
         {
-            return false;
+            return _queue.Reader.TryPeek(out _);
         }
 
         if (remaining < TimeSpan.FromMilliseconds(1) && _time == TimeProvider.System)
@@ -345,7 +345,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
         {
-            return false;
+            return _queue.Reader.TryPeek(out _);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -104,7 +103,7 @@ public sealed class MemoryBudgetTests(ServiceFixture fixture)
     public async Task A_grpc_message_heavier_than_uploads_may_hold_is_resource_exhausted_and_a_light_one_is_answered()
     {
         await using var service = await StartAsync(new FakeTimeProvider(), budgetBytes: 100_000);
-        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        using var channel = service.CreateGrpcChannel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(GrpcRequests.Image(TestImages.Garbage(80_000))).ResponseAsync);

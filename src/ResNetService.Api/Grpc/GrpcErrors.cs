@@ -58,12 +58,18 @@ public sealed class GrpcErrors(ILogger<GrpcErrors> logger) : Interceptor
                 "gRPC call {Method} answered {Code}: {Error}", context.Method, code, message);
         }
 
+        return Status(code, message, retryAfter).ToRpcException();
+    }
+
+    /// <summary>The rich status of a refusal: its code and message, and <c>google.rpc.RetryInfo</c> when a retry may succeed.</summary>
+    public static Google.Rpc.Status Status(Code code, string message, TimeSpan? retryAfter)
+    {
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         if (retryAfter is { } delay)
         {
             status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
         }
 
-        return status.ToRpcException();
+        return status;
     }
 }

@@ -1,7 +1,5 @@
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
-using Grpc.Core;
 using ResNetService.Api.RateLimiting;
 
 namespace ResNetService.Api.Grpc;
@@ -14,8 +12,7 @@ public sealed class GrpcRefusals : IRefusalWriter
 {
     public Task WriteAsync(HttpContext httpContext, string detail, TimeSpan retryAfter)
     {
-        var status = new Google.Rpc.Status { Code = (int)StatusCode.ResourceExhausted, Message = detail };
-        status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
+        var status = GrpcErrors.Status(Code.ResourceExhausted, detail, retryAfter);
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK; // gRPC carries its status in grpc-status
         response.ContentType = "application/grpc";

@@ -20,8 +20,7 @@ namespace ResNetService.Api.Tests.Grpc;
 [Collection(ServiceTestCollection.Name)]
 public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
 {
-    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(fixture.Factory.Server.BaseAddress,
-        new GrpcChannelOptions { HttpHandler = fixture.Factory.Server.CreateHandler() });
+    private readonly GrpcChannel _channel = fixture.Factory.CreateGrpcChannel();
 
     private GRPCInferenceService.GRPCInferenceServiceClient Client => new(_channel);
 
@@ -169,7 +168,7 @@ public sealed class GrpcInferenceTests(ServiceFixture fixture) : IDisposable
         await using var service = new GatedService(fixture.Model.Path);
         await service.WaitUntilReadyAsync();
         using var http = service.CreateClient();
-        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        using var channel = service.CreateGrpcChannel();
         var held = await CheapRejectionTests.FillAsync(service, http, queued: GatedService.Capacity);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>

@@ -1,6 +1,5 @@
 using Google.Rpc;
 using Grpc.Core;
-using Grpc.Net.Client;
 using ResNetService.Api.Grpc.Protocol;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Grpc;
@@ -41,7 +40,7 @@ public sealed class AdmissionByWorkTests(ServiceFixture fixture)
             Assert.Contains("queue timeout of 5000 ms", await response.Content.ReadAsStringAsync());
         }
 
-        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        using var channel = service.CreateGrpcChannel();
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(GrpcRequests.Tensor(Tensor(1, seed: 4))).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);

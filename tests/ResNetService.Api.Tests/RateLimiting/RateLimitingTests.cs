@@ -3,7 +3,6 @@ using System.Text.Json;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using ResNetService.Api.Grpc.Protocol;
 using ResNetService.Api.Problems;
 using ResNetService.Api.Tests.Grpc;
@@ -50,7 +49,7 @@ public sealed class RateLimitingTests(ServiceFixture fixture)
     public async Task Grpc_model_infer_shares_the_limit_and_is_refused_with_resource_exhausted_and_retry_info_while_health_is_not_limited()
     {
         await using var service = new ServiceFactory(fixture.Model.Path, LimitedSettings);
-        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        using var channel = service.CreateGrpcChannel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         for (var i = 0; i < Limit; i++)
         {

@@ -1,3 +1,4 @@
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,10 @@ public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string
 
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Log).AddSingleton<IStartupFilter, PeerAddress>());
     }
+
+    /// <summary>A gRPC channel to this test server, over its in-memory handler.</summary>
+    public GrpcChannel CreateGrpcChannel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
 
     /// <summary>Waits (bounded) until /health/ready answers 200, so that tests start on a warmed-up model.</summary>
     public async Task WaitUntilReadyAsync()

@@ -14,8 +14,7 @@ public sealed class MetricsTests(MetricsService service) : IClassFixture<Metrics
     public async Task Request_durations_carry_the_protocol_of_each_front_end()
     {
         var before = await service.ScrapeAsync();
-        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(service.Factory.Server.BaseAddress,
-            new global::Grpc.Net.Client.GrpcChannelOptions { HttpHandler = service.Factory.Server.CreateHandler() });
+        using var channel = service.Factory.CreateGrpcChannel();
 
         await new ResNetService.Api.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel)
             .ServerMetadataAsync(new ResNetService.Api.Grpc.Protocol.ServerMetadataRequest());

@@ -4,7 +4,6 @@ using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
-using ResNetService.TestSupport;
 using ResNetService.Trainer.Data;
 using SkiaSharp;
 using Xunit.Abstractions;
@@ -19,16 +18,13 @@ namespace ResNetService.Trainer.Tests.Served;
 /// </summary>
 public sealed class ScaledDecodingTests(ITestOutputHelper output)
 {
-    private static readonly int Images = int.TryParse(Environment.GetEnvironmentVariable("SERVED_IMAGES"), out var images) && images > 0 ? images : 300;
-    private const string DataFolder = "/usr/share/datasets/fashion-mnist";
-    private static readonly string Model = Path.Combine(AppContext.BaseDirectory, "models", "model.onnx");
+    private static readonly int Images = FashionMnistTestSplit.Images(fallback: 300);
+    private static readonly string Model = Path.Combine(FashionMnistTestSplit.Models, "model.onnx");
 
     [Fact]
     public async Task Scaled_decoding_of_enlarged_test_images_keeps_the_shipped_models_accuracy()
     {
-        DebianPackages.RequireFolder(DataFolder, "dataset-fashion-mnist");
-        var files = IdxReader.FindFiles(DataFolder);
-        var test = IdxReader.Read(files.TestImages, files.TestLabels);
+        var test = FashionMnistTestSplit.Load();
         await using var scaled = Classifier(scaled: true);
         await using var whole = Classifier(scaled: false);
 
@@ -58,8 +54,7 @@ public sealed class ScaledDecodingTests(ITestOutputHelper output)
     /// <summary>The 28x28 test image stretched to 640x480 (bilinear), as a JPEG of quality 90.</summary>
     private static byte[] EnlargedJpeg(RawImages set, int index)
     {
-        using var small = new SKBitmap(new SKImageInfo(set.Width, set.Height, SKColorType.Gray8, SKAlphaType.Opaque));
-        set.Pixels.AsSpan(index * set.ImageBytes, set.ImageBytes).CopyTo(small.GetPixelSpan());
+        using var small = FashionMnistTestSplit.Bitmap(set, index);
         using var large = small.Resize(new SKImageInfo(640, 480, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear));
         using var data = large.Encode(SKEncodedImageFormat.Jpeg, 90);
         return data.ToArray();

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using ResNetService.TestSupport;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Tests.Cli;
 using ResNetService.Trainer.Tests.Support;
@@ -23,16 +22,13 @@ namespace ResNetService.Trainer.Tests.Served;
 /// </summary>
 public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
 {
-    private static readonly int Images = int.TryParse(Environment.GetEnvironmentVariable("SERVED_IMAGES"), out var images) && images > 0 ? images : 1000;
-    private const string DataFolder = "/usr/share/datasets/fashion-mnist";
-    private static readonly string Models = Path.Combine(AppContext.BaseDirectory, "models");
+    private static readonly int Images = FashionMnistTestSplit.Images(fallback: 1000);
+    private static readonly string Models = FashionMnistTestSplit.Models;
 
     [Fact]
     public async Task The_fp32_and_int8_models_answer_each_test_image_as_evaluate_did()
     {
-        DebianPackages.RequireFolder(DataFolder, "dataset-fashion-mnist");
-        var files = IdxReader.FindFiles(DataFolder);
-        var test = IdxReader.Read(files.TestImages, files.TestLabels);
+        var test = FashionMnistTestSplit.Load();
         using var folder = new TempFolder();
         await using var service = new ShippedService();
         using var client = service.CreateClient();
@@ -105,7 +101,7 @@ public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
     /// <summary>Runs <c>evaluate --predictions</c> on the first test images and reads the file it wrote.</summary>
     private static async Task<Answer[]> EvaluateAsync(string model, string predictions, string plot)
     {
-        var (exitCode, output, errors) = await CliRunner.RunAsync("evaluate", "--model", model, "--data", "idx:" + DataFolder,
+        var (exitCode, output, errors) = await CliRunner.RunAsync("evaluate", "--model", model, "--data", "idx:" + FashionMnistTestSplit.DataFolder,
             "--limit", Images.ToString(CultureInfo.InvariantCulture), "--predictions", predictions, "--plot", plot);
         Assert.True(exitCode == 0, string.Join('\n', errors) + output);
         var lines = await File.ReadAllLinesAsync(predictions);
@@ -156,8 +152,7 @@ public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
     /// <summary>The test image as the data set holds it, 28x28 grayscale, in a PNG.</summary>
     private static byte[] Png(RawImages set, int index)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(set.Width, set.Height, SKColorType.Gray8, SKAlphaType.Opaque));
-        set.Pixels.AsSpan(index * set.ImageBytes, set.ImageBytes).CopyTo(bitmap.GetPixelSpan());
+        using var bitmap = FashionMnistTestSplit.Bitmap(set, index);
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
     }

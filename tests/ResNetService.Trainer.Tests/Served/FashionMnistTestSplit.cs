@@ -10,6 +10,15 @@ namespace ResNetService.Trainer.Tests.Served;
 /// </summary>
 internal static class FashionMnistTestSplit
 {
+    /// <summary>
+    /// The served-model tests take both cores for tens of seconds each: run one at a time, and without a queue deadline
+    /// (<see cref="NoQueueTimeout"/>), so that a busy machine makes them slower, never refused.
+    /// </summary>
+    public const string Collection = "served models";
+
+    /// <summary>Batching:QueueTimeout for the served-model tests: none (they measure answers, not latency).</summary>
+    public static readonly TimeSpan NoQueueTimeout = TimeSpan.Zero;
+
     public const string DataFolder = "/usr/share/datasets/fashion-mnist";
 
     public static readonly string Models = Path.Combine(AppContext.BaseDirectory, "models");
@@ -33,3 +42,6 @@ internal static class FashionMnistTestSplit
         return bitmap;
     }
 }
+
+[CollectionDefinition(FashionMnistTestSplit.Collection)]
+public sealed class ServedModelsCollection;

@@ -16,6 +16,7 @@ namespace ResNetService.Trainer.Tests.Served;
 /// off; it may not cost more than a point of accuracy. <c>SERVED_IMAGES=10000</c> runs the whole test split (the
 /// README's figures); both accuracies and the largest change of a probability are written to the test's output.
 /// </summary>
+[Collection(FashionMnistTestSplit.Collection)]
 public sealed class ScaledDecodingTests(ITestOutputHelper output)
 {
     private static readonly int Images = FashionMnistTestSplit.Images(fallback: 300);
@@ -49,7 +50,7 @@ public sealed class ScaledDecodingTests(ITestOutputHelper output)
 
     private static ImageClassifier Classifier(bool scaled) =>
         new(OnnxSession.Load(new ModelLoadSettings { Path = Model, ExecutionProvider = ExecutionProviderPreference.Cpu }),
-            new BatchingOptions(), new ImageLimits(), decoding: new ImageDecoding { Scaled = scaled });
+            new BatchingOptions { QueueTimeout = FashionMnistTestSplit.NoQueueTimeout }, new ImageLimits(), decoding: new ImageDecoding { Scaled = scaled });
 
     /// <summary>The 28x28 test image stretched to 640x480 (bilinear), as a JPEG of quality 90.</summary>
     private static byte[] EnlargedJpeg(RawImages set, int index)

@@ -20,6 +20,7 @@ namespace ResNetService.Trainer.Tests.Served;
 /// evaluated too, right or wrong. <c>SERVED_IMAGES=10000</c> runs it on the whole test split (the
 /// model card's figures); the accuracy and the images/s of each model are written to the test's output.
 /// </summary>
+[Collection(FashionMnistTestSplit.Collection)]
 public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
 {
     private static readonly int Images = FashionMnistTestSplit.Images(fallback: 1000);
@@ -165,6 +166,7 @@ public sealed class ServedAsEvaluatedTests(ITestOutputHelper output)
             builder.UseSetting("Model:Path", Path.Combine(Models, "model.onnx"));
             builder.UseSetting("ModelRepository:Root", Path.Combine(Models, "repository"));
             builder.UseSetting("Model:ExecutionProvider", "Cpu");
+            builder.UseSetting("Batching:QueueTimeout", FashionMnistTestSplit.NoQueueTimeout.ToString());
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         }
     }

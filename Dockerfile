@@ -4,7 +4,7 @@
 #   docker build -t resnet-service:gpu --build-arg FLAVOR=gpu .       the service on GPU (CUDA 13, cuDNN 9)
 #   docker build -t resnet-trainer --target trainer .                 the offline trainer (TorchSharp, CPU)
 # Configuration is by environment variable, "__" between sections (Model__Path, Batching__MaxBatchSize, ...):
-# see src/ResNetService.Api/appsettings.json and docker/README.md.
+# see src/ResNetService.Api/appsettings.json and docs/deployment.md.
 ARG FLAVOR=cpu
 ARG DOTNET_VERSION=10.0
 # ONNX Runtime 1.32.0's Linux GPU package is built for CUDA 13.x and cuDNN 9.x (its CUDA provider links libcudart.so.13

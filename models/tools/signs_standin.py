@@ -4,7 +4,7 @@ Usage: /usr/bin/python3 models/tools/signs_standin.py [--train 120] [--test 30] 
 The tutorials' SIGNS data (1,080 training and 120 test photos of hands showing 0 to 5 fingers, 64x64 RGB) cannot be
 downloaded here. These files have its datasets and types (train_set_x uint8 [N, 64, 64, 3], train_set_y int64 [N],
 list_classes [6]; test_set_x, test_set_y, list_classes), with class k drawn as k+1 light bars on a noisy background,
-so that the transfer-learning recipe in the README can be run end to end. Needs python3-h5py and python3-numpy.
+so that the transfer-learning recipe in docs/training.md can be run end to end. Needs python3-h5py and python3-numpy.
 """
 import argparse
 import os

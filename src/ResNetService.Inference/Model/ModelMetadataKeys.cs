@@ -4,7 +4,7 @@ namespace ResNetService.Inference.Model;
 
 /// <summary>
 /// Keys of the ONNX <c>metadata_props</c> the trainer writes and the service reads. They are the public contract
-/// between the two halves (documented in the README): renaming one breaks every model already exported.
+/// between the two halves (documented in docs/onnx-contract.md): renaming one breaks every model already exported.
 /// </summary>
 public static class ModelMetadataKeys
 {

@@ -14,7 +14,7 @@ namespace ResNetService.Trainer.Tests.Served;
 /// Scaled JPEG decoding on the shipped model: the first 300 Fashion-MNIST test images, enlarged to 640x480 JPEGs (as a
 /// photo is larger than the 48x48 the model sees), are classified with scaled decoding on (the default, at 1/8 here) and
 /// off; it may not cost more than a point of accuracy. <c>SERVED_IMAGES=10000</c> runs the whole test split (the
-/// README's figures); both accuracies and the largest change of a probability are written to the test's output.
+/// figures in docs/serving.md); both accuracies and the largest change of a probability are written to the test's output.
 /// </summary>
 [Collection(FashionMnistTestSplit.Collection)]
 public sealed class ScaledDecodingTests(ITestOutputHelper output)

@@ -1,140 +1,159 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace ResNetService.Api.Tests.Docs;
 
 /// <summary>
-/// Compares an answer the documentation shows with the one the service gives: every field, the same fields, arrays of
-/// the same length; times may differ, fractional numbers by 1e-4 of their size (at least 1e-4), integers not at all.
-/// An array shown as <c>[a,b, ... ,y,z]</c> is abridged: its first and last elements are compared.
+/// Compares what a documented command printed with the answer the document shows: the text character for character
+/// (whitespace aside), numbers within <see cref="Tolerance"/>, the values of <see cref="VolatileFields"/> not at all,
+/// and "..." in the shown answer standing for anything (an abridged answer).
 /// </summary>
 public static partial class ShownAnswer
 {
-    /// <summary>Fields that differ on every run: the times a request took.</summary>
-    public static readonly IReadOnlySet<string> VolatileFields = new HashSet<string> { "decodeMs", "queueMs", "inferenceMs" };
-
+    /// <summary>Relative to the value, and absolute below 1: probabilities within 1e-4.</summary>
     public const double Tolerance = 1e-4;
 
-    private const string Elision = "...";
+    /// <summary>Fields whose values change from run to run: times measured by the service.</summary>
+    public static readonly string[] VolatileFields = ["decodeMs", "queueMs", "inferenceMs", "loadMs"];
 
-    /// <summary>Where the actual answer differs from the shown one, as "path: why" lines; empty when it does not.</summary>
-    public static IReadOnlyList<string> Differences(string shown, string actual)
+    /// <summary>Null when <paramref name="printed"/> matches <paramref name="shown"/>, else where and how it differs.</summary>
+    public static string? Mismatch(string shown, string printed)
     {
-        var differences = new List<string>();
-        JsonNode? actualNode;
-        try
+        var expected = Tokens(shown);
+        var actual = Tokens(printed);
+        var segments = Split(expected);
+        var position = 0;
+        for (var i = 0; i < segments.Count; i++)
         {
-            actualNode = JsonNode.Parse(actual);
-        }
-        catch (System.Text.Json.JsonException error)
-        {
-            return [$"the answer is no JSON ({error.Message}): {actual}"];
+            var segment = segments[i];
+            var first = i == 0;
+            var last = i == segments.Count - 1;
+            int? at = first ? (MatchesAt(segment, actual, 0) ? 0 : null)
+                : last && !EndsAbridged(expected) ? (MatchesAt(segment, actual, actual.Count - segment.Count) && actual.Count - segment.Count >= position ? actual.Count - segment.Count : null)
+                : FirstMatch(segment, actual, position);
+            if (at is null)
+            {
+                return Describe(segment, actual, position, first);
+            }
+
+            position = at.Value + segment.Count;
         }
 
-        Compare(JsonNode.Parse(ElisionPattern().Replace(shown.Trim(), $",\"{Elision}\",")), actualNode, "$", differences);
-        return differences;
+        return segments.Count == 1 && position != actual.Count
+            ? $"the output goes on after the shown answer ends: '{Context(actual, position)}'"
+            : null;
     }
 
-    private static void Compare(JsonNode? shown, JsonNode? actual, string path, List<string> differences)
+    private static bool EndsAbridged(List<Token> tokens) => tokens.Count > 0 && tokens[^1].Kind == TokenKind.Ellipsis;
+
+    private static List<List<Token>> Split(List<Token> tokens)
     {
-        switch (shown)
+        var segments = new List<List<Token>> { new() };
+        foreach (var token in tokens)
         {
-            case JsonObject shownObject when actual is JsonObject actualObject:
-                var names = shownObject.Select(p => p.Key).Union(actualObject.Select(p => p.Key)).Except(VolatileFields);
-                foreach (var name in names)
-                {
-                    if (!shownObject.ContainsKey(name) || !actualObject.ContainsKey(name))
-                    {
-                        differences.Add($"{path}.{name}: {(shownObject.ContainsKey(name) ? "not in the answer" : "in the answer, not shown")}");
-                        continue;
-                    }
-
-                    Compare(shownObject[name], actualObject[name], $"{path}.{name}", differences);
-                }
-
-                break;
-            case JsonArray shownArray when actual is JsonArray actualArray:
-                CompareArrays(shownArray, actualArray, path, differences);
-                break;
-            case JsonValue shownValue when actual is JsonValue actualValue:
-                if (!ValuesAgree(shownValue, actualValue))
-                {
-                    differences.Add($"{path}: shown {shownValue.ToJsonString()}, answered {actualValue.ToJsonString()}");
-                }
-
-                break;
-            default:
-                if (shown is not null || actual is not null)
-                {
-                    differences.Add($"{path}: shown {shown?.ToJsonString() ?? "null"}, answered {actual?.ToJsonString() ?? "null"}");
-                }
-
-                break;
+            if (token.Kind == TokenKind.Ellipsis)
+            {
+                segments.Add([]);
+            }
+            else
+            {
+                segments[^1].Add(token);
+            }
         }
+
+        return segments;
     }
 
-    private static void CompareArrays(JsonArray shown, JsonArray actual, string path, List<string> differences)
+    private static int? FirstMatch(List<Token> segment, List<Token> actual, int from)
     {
-        var elision = shown.Select((item, index) => (item, index)).FirstOrDefault(
-            pair => pair.item is JsonValue value && value.TryGetValue<string>(out var text) && text == Elision, (null, -1)).index;
-        var head = elision < 0 ? shown.Count : elision;
-        var tail = elision < 0 ? 0 : shown.Count - elision - 1;
-        if (elision < 0 ? actual.Count != shown.Count : actual.Count < head + tail)
+        for (var start = from; start + segment.Count <= actual.Count; start++)
         {
-            differences.Add($"{path}: {shown.Count} elements shown{(elision < 0 ? "" : " (abridged)")}, {actual.Count} answered");
-            return;
+            if (MatchesAt(segment, actual, start))
+            {
+                return start;
+            }
         }
 
-        for (var i = 0; i < head; i++)
-        {
-            Compare(shown[i], actual[i], $"{path}[{i}]", differences);
-        }
-
-        for (var i = 1; i <= tail; i++)
-        {
-            Compare(shown[^i], actual[^i], $"{path}[^{i}]", differences);
-        }
+        return null;
     }
 
-    private static bool ValuesAgree(JsonValue shown, JsonValue actual)
+    private static bool MatchesAt(List<Token> segment, List<Token> actual, int start) =>
+        start >= 0 && start + segment.Count <= actual.Count && segment.Select((token, i) => Same(token, actual[start + i])).All(same => same);
+
+    private static bool Same(Token shown, Token printed)
     {
-        if (shown.TryGetValue<string>(out var shownText))
-        {
-            return actual.TryGetValue<string>(out var actualText)
-                && (shownText == actualText || ClassificationsAgree(shownText, actualText));
-        }
-
-        var shownJson = shown.ToJsonString();
-        if (!double.TryParse(shownJson, NumberStyles.Float, CultureInfo.InvariantCulture, out var shownNumber))
-        {
-            return shownJson == actual.ToJsonString();
-        }
-
-        if (!double.TryParse(actual.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var actualNumber))
+        if (shown.Kind != printed.Kind)
         {
             return false;
         }
 
-        var isInteger = !shownJson.Contains('.') && !shownJson.Contains('e', StringComparison.OrdinalIgnoreCase);
-        return isInteger ? shownNumber == actualNumber : NumbersAgree(shownNumber, actualNumber);
+        if (shown.Kind != TokenKind.Number)
+        {
+            return shown.Text == printed.Text;
+        }
+
+        if (shown.Volatile)
+        {
+            return true;
+        }
+
+        var a = double.Parse(shown.Text, CultureInfo.InvariantCulture);
+        var b = double.Parse(printed.Text, CultureInfo.InvariantCulture);
+        return IsInteger(shown.Text) && IsInteger(printed.Text) ? a == b : Math.Abs(a - b) <= Tolerance * Math.Max(1, Math.Abs(a));
     }
 
-    /// <summary>Triton's classification strings, "value:index:label": the value within the tolerance, the rest exactly.</summary>
-    private static bool ClassificationsAgree(string shown, string actual)
+    private static bool IsInteger(string number) => !number.Contains('.') && !number.Contains('e') && !number.Contains('E');
+
+    private static string Describe(List<Token> segment, List<Token> actual, int position, bool first)
     {
-        var shownParts = shown.Split(':', 2);
-        var actualParts = actual.Split(':', 2);
-        return shownParts.Length == 2 && actualParts.Length == 2 && shownParts[1] == actualParts[1]
-            && double.TryParse(shownParts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var shownValue)
-            && double.TryParse(actualParts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var actualValue)
-            && NumbersAgree(shownValue, actualValue);
+        // The furthest the segment gets at the place it should be (the start) or anywhere after it.
+        var (bestStart, bestLength) = (position, 0);
+        foreach (var start in first ? [position] : Enumerable.Range(position, Math.Max(0, actual.Count - position)))
+        {
+            var length = 0;
+            while (length < segment.Count && start + length < actual.Count && Same(segment[length], actual[start + length]))
+            {
+                length++;
+            }
+
+            if (length > bestLength)
+            {
+                (bestStart, bestLength) = (start, length);
+            }
+        }
+
+        return $"shown '{Context(segment, bestLength)}' but printed '{Context(actual, bestStart + bestLength)}'";
     }
 
-    private static bool NumbersAgree(double shown, double actual) =>
-        Math.Abs(shown - actual) <= Tolerance * Math.Max(1, Math.Abs(shown));
+    private static string Context(List<Token> tokens, int at) =>
+        string.Concat(tokens.Skip(Math.Max(0, at - 8)).Take(24).Select(t => t.Text));
 
-    // ", ... ," between two elements of an abridged array.
-    [GeneratedRegex(@"\s*,\s*\.\.\.\s*,\s*")]
-    private static partial Regex ElisionPattern();
+    private static List<Token> Tokens(string text)
+    {
+        var tokens = new List<Token>();
+        var before = "";
+        foreach (Match match in TokenPattern().Matches(text))
+        {
+            var kind = match.Groups["number"].Success ? TokenKind.Number
+                : match.Groups["ellipsis"].Success ? TokenKind.Ellipsis : TokenKind.Text;
+            var isVolatile = kind == TokenKind.Number && VolatileFields.Any(field => before.EndsWith($"\"{field}\":", StringComparison.Ordinal));
+            tokens.Add(new Token(kind, match.Value, isVolatile));
+            before = kind == TokenKind.Text ? (before + match.Value)[^Math.Min(before.Length + 1, 64)..] : "";
+        }
+
+        return tokens;
+    }
+
+    // A number, "..." (the shown answer abridged), or any other character that is not white space.
+    [GeneratedRegex(@"(?<number>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?<ellipsis>\.\.\.|…)|\S")]
+    private static partial Regex TokenPattern();
+
+    private enum TokenKind
+    {
+        Text,
+        Number,
+        Ellipsis,
+    }
+
+    private sealed record Token(TokenKind Kind, string Text, bool Volatile);
 }

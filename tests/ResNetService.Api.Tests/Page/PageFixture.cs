@@ -9,9 +9,10 @@ namespace ResNetService.Api.Tests.Page;
 
 /// <summary>
 /// One service on a real loopback port (Kestrel, a free port, the small random-weight test model) and one headless
-/// chromium for all the page's tests; each test opens its own browser context.
+/// chromium for all the page's tests; each test opens its own browser context. A fixture for another service (a model
+/// repository, a gated model) overrides <see cref="CreateService"/>.
 /// </summary>
-public sealed class PageFixture : IAsyncLifetime
+public class PageFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
@@ -27,9 +28,12 @@ public sealed class PageFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The service the page is served by (not started yet): the test model alone unless overridden.</summary>
+    protected virtual ServiceFactory CreateService() => new(Model.Path);
+
     public async Task InitializeAsync()
     {
-        Service = new ServiceFactory(Model.Path);
+        Service = CreateService();
         Service.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Service.StartServer();
         Address = new Uri(Service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
@@ -52,7 +56,7 @@ public sealed class PageFixture : IAsyncLifetime
         return session;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -369,7 +369,7 @@ function describeModel(model, choice) {
     const size = model.preprocessing && model.preprocessing.imageSize;
     const fields = {
         name: model.name,
-        version: choice.version === null ? "the default model's" : String(choice.version),
+        version: choice.version === null ? unknown : String(choice.version),
         precision: model.precision || unknown,
         architecture: model.architecture || unknown,
         variant: model.variant || unknown,
@@ -394,8 +394,11 @@ function describeModel(model, choice) {
     }
 }
 
-/** Shows the description of the chosen model and version (GET /models/{name}/versions/{version}). */
-async function loadModel(choice) {
+/**
+ * Shows the description of the chosen model and version (GET /models/{name}/versions/{version}). When it is gone the list
+ * is read again, unless that list is what chose it: a model the list names but cannot describe must not loop.
+ */
+async function loadModel(choice, { refreshWhenGone = true } = {}) {
     elements.modelInfo.hidden = true;
     elements.modelStatus.textContent = "Loading…";
     elements.modelStatus.hidden = false;
@@ -419,7 +422,7 @@ async function loadModel(choice) {
         }
 
         elements.modelStatus.textContent = error.detail ? `${error.title}: ${error.detail}` : (error.title || error.message);
-        if (isModelUnavailable(error)) {
+        if (refreshWhenGone && choice.name !== null && isModelUnavailable(error)) {
             await refreshModels();
         }
     }
@@ -484,11 +487,11 @@ function showModelNotice(text) {
 }
 
 /** Makes the choice the model requests go to, describes it, and (when asked) classifies the shown picture again. */
-function choose(choice, { reclassify }) {
+function choose(choice, { reclassify, fromList = false }) {
     chosenModel = choice;
     elements.modelSelect.value = keyOf(choice);
     elements.modelLink.href = choice.infoUrl;
-    loadModel(choice);
+    loadModel(choice, { refreshWhenGone: !fromList });
     if (reclassify && current) {
         classify(current.file);
     }
@@ -519,23 +522,23 @@ async function refreshModels() {
     }
 
     readyModels = readyVersionsOf(answer);
-    const lost = chosenModel.name === null ? null : chosenModel;
-    const kept = readyModels.find((choice) => lost && keyOf(choice) === keyOf(lost));
+    const before = chosenModel.name === null ? null : chosenModel;
     renderPicker();
-    if (kept) {
+    if (before && readyModels.some((choice) => keyOf(choice) === keyOf(before))) {
         return; // Still served: the choice stands.
     }
 
     if (readyModels.length === 0) {
-        showModelNotice(lost ? `${describeChoice(lost)} is no longer served, and no model is ready now.` : "No model is ready yet.");
+        showModelNotice(before ? `${describeChoice(before)} is no longer served, and no model is ready now.` : "No model is ready yet.");
         chosenModel = DEFAULT_ROUTES;
+        elements.modelLink.href = DEFAULT_ROUTES.infoUrl;
         loadModel(DEFAULT_ROUTES);
         return;
     }
 
     const fallback = readyModels[0];
-    showModelNotice(lost ? `${describeChoice(lost)} is no longer served; now using ${describeChoice(fallback)}.` : "");
-    choose(fallback, { reclassify: false });
+    showModelNotice(before ? `${describeChoice(before)} is no longer served; now using ${describeChoice(fallback)}.` : "");
+    choose(fallback, { reclassify: false, fromList: true });
 }
 
 elements.modelSelect.addEventListener("change", () => {

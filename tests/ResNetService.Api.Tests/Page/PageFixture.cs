@@ -31,14 +31,17 @@ public class PageFixture : IAsyncLifetime
     /// <summary>The service the page is served by (not started yet): the test model alone unless overridden.</summary>
     protected virtual ServiceFactory CreateService() => new(Model.Path);
 
+    /// <summary>Waits (bounded) until the service is as the tests want it: ready, unless overridden.</summary>
+    protected virtual Task WaitUntilServingAsync() => Service.WaitUntilReadyAsync();
+
     public async Task InitializeAsync()
     {
         Service = CreateService();
         Service.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Service.StartServer();
         Address = new Uri(Service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
-        await Service.WaitUntilReadyAsync();
         Client = Service.CreateClient();
+        await WaitUntilServingAsync();
         (_playwright, Browser) = await Chromium.LaunchAsync();
         // Playwright's assertions wait 5 s by default: too little for a model run on a busy 2-core machine running other tests.
         Assertions.SetDefaultExpectTimeout(30_000);

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ResNetService.Api.Health;
 using ResNetService.Api.Problems;
@@ -75,7 +72,7 @@ public sealed class HealthTests(ServiceFixture fixture)
     public async Task Before_the_model_is_ready_the_service_is_live_but_not_ready_and_refuses_work()
     {
         // A default model whose only version does not serve: what the service looks like while a model loads or drains.
-        await using var factory = new NotReadyFactory(fixture.Model.Path);
+        await using var factory = new NotReadyService(fixture.Model.Path);
         using var client = factory.CreateClient();
 
         using var live = await client.GetAsync("/health/live");
@@ -94,13 +91,4 @@ public sealed class HealthTests(ServiceFixture fixture)
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
-
-    private sealed class NotReadyFactory(string modelPath) : ServiceFactory(modelPath)
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IClassifierFactory>(new UnloadedClassifierFactory())));
-        }
-    }
 }

@@ -4,7 +4,8 @@ namespace ResNetService.Api.Page;
 
 /// <summary>
 /// The try-it page at <c>/</c>: plain static files from <c>wwwroot</c> (<c>index.html</c>, <c>app.js</c>, <c>app.css</c>)
-/// that call <c>/classify</c>, <c>/explain</c> and <c>/model</c> from the browser. A path that is no file falls through
+/// that list the ready models of <c>GET /models</c> and call the chosen version's <c>/models/{name}/versions/{version}</c>
+/// (its description), <c>.../classify</c> and <c>.../explain</c> from the browser. A path that is no file falls through
 /// to the endpoints, and an unknown one still gets problem details.
 /// </summary>
 public static class PageSetup

@@ -1,9 +1,10 @@
-// The try-it page: sends the chosen picture to POST /classify and POST /explain, and shows GET /model.
-// Plain browser JavaScript, no framework and no build step. Addresses are relative, so the page also works
-// when the service is served under a path prefix.
+// The try-it page: lists the ready models of GET /models in a picker, sends the chosen picture to the chosen model's
+// POST .../classify and POST .../explain, and shows that model's description. Plain browser JavaScript, no framework
+// and no build step. Addresses are relative, so the page also works when the service is served under a path prefix.
 "use strict";
 
-const TOP = 5;
+const LABELS_SHOWN_IN_FULL = 20;
+const LABELS_SHOWN_OF_MANY = 10;
 
 const elements = {
     dropZone: document.getElementById("drop-zone"),
@@ -12,6 +13,10 @@ const elements = {
     error: document.getElementById("error"),
     errorTitle: document.getElementById("error-title"),
     errorDetail: document.getElementById("error-detail"),
+    errorHint: document.getElementById("error-hint"),
+    modelSelect: document.getElementById("model-select"),
+    modelNotice: document.getElementById("model-notice"),
+    modelLink: document.getElementById("model-link"),
     results: document.getElementById("results"),
     preview: document.getElementById("preview"),
     previewCaption: document.getElementById("preview-caption"),
@@ -27,23 +32,34 @@ const elements = {
 // The picture being shown: its file, its answer, and the object URLs to give back when another one is chosen.
 let current = null;
 
-/** An answer that is not 2xx, with the title and detail of its problem details when it has them. */
+// Until GET /models answers (or when it cannot), the page talks to the default model through its short routes.
+const DEFAULT_ROUTES = { name: null, version: null, prefix: "", infoUrl: "model" };
+
+// The model and version requests go to, and the ready versions the picker lists (the default model first).
+let chosenModel = DEFAULT_ROUTES;
+let readyModels = [];
+
+/** An answer that is not 2xx, with the title, detail and type of its problem details when it has them. */
 class ProblemError extends Error {
-    constructor(title, detail, status) {
+    constructor(title, detail, status, type = "", retryAfter = null) {
         super(title);
         this.title = title;
         this.detail = detail;
         this.status = status;
+        this.type = type;
+        this.retryAfter = retryAfter;
     }
 }
 
 async function problemOf(response) {
+    const retryAfter = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+    const retry = Number.isFinite(retryAfter) ? retryAfter : null;
     const type = response.headers.get("Content-Type") || "";
     if (type.includes("json")) {
         try {
             const problem = await response.json();
             if (problem && typeof problem.title === "string") {
-                return new ProblemError(problem.title, problem.detail || "", response.status);
+                return new ProblemError(problem.title, problem.detail || "", response.status, problem.type || "", retry);
             }
         } catch {
             // Not JSON after all: fall through to the status line.
@@ -53,7 +69,28 @@ async function problemOf(response) {
     return new ProblemError(
         `The service answered ${response.status} ${response.statusText}`.trim(),
         "",
-        response.status);
+        response.status,
+        "",
+        retry);
+}
+
+/** True when the answer says the chosen model or version is gone or cannot serve (404 model-not-found, 503 not-ready). */
+function isModelUnavailable(error) {
+    const type = error.type || "";
+    return (error.status === 404 && type.endsWith(":model-not-found")) || (error.status === 503 && type.endsWith(":not-ready"));
+}
+
+/** What to do about a refusal, beyond its title and detail. */
+function hintFor(error) {
+    if (isModelUnavailable(error)) {
+        return "The list of models was refreshed: choose a model and try again.";
+    }
+
+    if (error.retryAfter !== null && error.retryAfter !== undefined) {
+        return `Try again in ${error.retryAfter} ${error.retryAfter === 1 ? "second" : "seconds"}.`;
+    }
+
+    return "";
 }
 
 async function postImage(url, file, signal) {
@@ -82,9 +119,12 @@ function setStatus(text) {
 }
 
 function showError(error) {
+    const hint = hintFor(error);
     elements.errorTitle.textContent = error.title || error.message || "Something went wrong";
     elements.errorDetail.textContent = error.detail || "";
     elements.errorDetail.hidden = !error.detail;
+    elements.errorHint.textContent = hint;
+    elements.errorHint.hidden = !hint;
     elements.error.hidden = false;
 }
 
@@ -92,6 +132,7 @@ function clearError() {
     elements.error.hidden = true;
     elements.errorTitle.textContent = "";
     elements.errorDetail.textContent = "";
+    elements.errorHint.textContent = "";
 }
 
 function percent(probability) {
@@ -122,6 +163,7 @@ function renderPredictions(state) {
         button.type = "button";
         button.className = "bar";
         button.dataset.index = String(prediction.index);
+        button.dataset.probability = String(prediction.probability); // as the service answered it, unrounded
         button.setAttribute("aria-pressed", "false");
 
         const label = document.createElement("span");
@@ -174,7 +216,7 @@ async function explain(state, prediction) {
 
     markExplained(prediction);
     const isTop = prediction === state.predictions[0];
-    const url = isTop ? "explain" : `explain?class=${encodeURIComponent(prediction.index)}`;
+    const url = state.model.prefix + (isTop ? "explain" : `explain?class=${encodeURIComponent(prediction.index)}`);
     const asked = ++state.explanations;
     elements.heatmapNote.hidden = true;
     elements.heatmap.setAttribute("aria-busy", "true");
@@ -202,7 +244,11 @@ async function explain(state, prediction) {
             return;
         }
 
-        if (error.status === 404 || error.status === 405) {
+        if (isModelUnavailable(error)) {
+            showHeatmapNote(`${error.title} ${hintFor(error)}`);
+            setStatus("");
+            await refreshModels();
+        } else if (error.status === 404 || error.status === 405) {
             showHeatmapNote("This service has no heatmaps (POST /explain is not there).");
             setStatus("Done.");
         } else {
@@ -214,20 +260,21 @@ async function explain(state, prediction) {
     }
 }
 
-/** Shows the picture, asks POST /classify for its top classes, then a heatmap of the best one. */
+/** Shows the picture, asks the chosen model's POST .../classify for its top classes, then a heatmap of the best one. */
 async function classify(file) {
     release(current);
-    const state = { file, controller: new AbortController(), urls: [], predictions: [], explanations: 0 };
+    const state = { file, model: chosenModel, controller: new AbortController(), urls: [], predictions: [], explanations: 0 };
     current = state;
 
     clearError();
     elements.results.hidden = true;
     elements.predictions.replaceChildren();
     resetHeatmap();
-    setStatus(`Looking at ${file.name || "your picture"}…`);
+    setStatus(`Looking at ${file.name || "your picture"}${state.model.name ? ` with ${describeChoice(state.model)}` : ""}…`);
 
     try {
-        const response = await postImage(`classify?top=${TOP}`, file, state.controller.signal);
+        // Without `top` the service answers its default: five classes, or all of a model that has fewer.
+        const response = await postImage(`${state.model.prefix}classify`, file, state.controller.signal);
         const answer = await response.json();
         if (state !== current) {
             return;
@@ -253,6 +300,9 @@ async function classify(file) {
 
         setStatus("");
         showError(error);
+        if (isModelUnavailable(error)) {
+            await refreshModels();
+        }
     }
 }
 
@@ -300,44 +350,210 @@ document.addEventListener("drop", (event) => {
     }
 });
 
-function describeModel(model) {
+function describeClasses(model) {
+    const labels = model.labels || [];
+    if (labels.length === 0) {
+        return String(model.classes);
+    }
+
+    if (labels.length <= LABELS_SHOWN_IN_FULL) {
+        return `${model.classes}: ${labels.join(", ")}`;
+    }
+
+    const first = labels.slice(0, LABELS_SHOWN_OF_MANY).join(", ");
+    return `${model.classes}: ${first} and ${labels.length - LABELS_SHOWN_OF_MANY} more`;
+}
+
+function describeModel(model, choice) {
     const unknown = "not recorded";
     const size = model.preprocessing && model.preprocessing.imageSize;
-    const labels = model.labels || [];
     const fields = {
         name: model.name,
+        version: choice.version === null ? unknown : String(choice.version),
+        precision: model.precision || unknown,
         architecture: model.architecture || unknown,
         variant: model.variant || unknown,
         dataset: model.dataset || unknown,
         testAccuracy: typeof model.testAccuracy === "number" ? `${(model.testAccuracy * 100).toFixed(2)}%` : unknown,
-        classes: labels.length > 0 && labels.length <= 20 ? `${model.classes}: ${labels.join(", ")}` : String(model.classes),
+        classes: describeClasses(model),
         inputSize: size ? `${size} × ${size} pixels, ${model.preprocessing.colorMode || "rgb"}` : unknown,
         executionProvider: model.executionProvider ? model.executionProvider.name : unknown,
+    };
+    const notes = {
+        precision: model.quantization && model.quantization.scheme,
+        executionProvider: model.executionProvider && model.executionProvider.fallbackReason,
     };
     for (const [field, text] of Object.entries(fields)) {
         const cell = elements.modelInfo.querySelector(`[data-field="${field}"]`);
         cell.textContent = text;
-        if (field === "executionProvider" && model.executionProvider && model.executionProvider.fallbackReason) {
+        if (notes[field]) {
             const why = document.createElement("small");
-            why.textContent = model.executionProvider.fallbackReason;
+            why.textContent = notes[field];
             cell.append(why);
         }
     }
 }
 
-async function loadModel() {
+/**
+ * Shows the description of the chosen model and version (GET /models/{name}/versions/{version}). When it is gone the list
+ * is read again, unless that list is what chose it: a model the list names but cannot describe must not loop.
+ */
+async function loadModel(choice, { refreshWhenGone = true } = {}) {
+    elements.modelInfo.hidden = true;
+    elements.modelStatus.textContent = "Loading…";
+    elements.modelStatus.hidden = false;
     try {
-        const response = await fetch("model", { headers: { Accept: "application/json" } });
+        const response = await fetch(choice.infoUrl, { headers: { Accept: "application/json" } });
         if (!response.ok) {
             throw await problemOf(response);
         }
 
-        describeModel(await response.json());
+        const model = await response.json();
+        if (choice !== chosenModel) {
+            return; // Another model was chosen meanwhile.
+        }
+
+        describeModel(model, choice);
         elements.modelStatus.hidden = true;
         elements.modelInfo.hidden = false;
     } catch (error) {
+        if (choice !== chosenModel) {
+            return;
+        }
+
         elements.modelStatus.textContent = error.detail ? `${error.title}: ${error.detail}` : (error.title || error.message);
+        if (refreshWhenGone && choice.name !== null && isModelUnavailable(error)) {
+            await refreshModels();
+        }
     }
 }
 
-loadModel();
+function describeChoice(choice) {
+    return `“${choice.name}” version ${choice.version}`;
+}
+
+function keyOf(choice) {
+    return `${choice.name}/${choice.version}`;
+}
+
+/** Every ready version of every model GET /models lists, the default model first, each model's latest version first. */
+function readyVersionsOf(answer) {
+    const choices = [];
+    for (const model of answer.models || []) {
+        const ready = (model.versions || []).filter((v) => v.state === "ready").map((v) => v.version).sort((a, b) => b - a);
+        for (const version of ready) {
+            const path = `models/${encodeURIComponent(model.name)}/versions/${encodeURIComponent(version)}`;
+            choices.push({
+                name: model.name,
+                version,
+                isDefault: model.default === true,
+                isLatest: version === ready[0] && ready.length > 1,
+                prefix: `${path}/`,
+                infoUrl: path,
+            });
+        }
+    }
+
+    return choices.sort((a, b) => Number(b.isDefault) - Number(a.isDefault)); // a stable sort: the service's order otherwise
+}
+
+function renderPicker() {
+    const select = elements.modelSelect;
+    select.replaceChildren();
+    for (const choice of readyModels) {
+        const option = document.createElement("option");
+        option.value = keyOf(choice);
+        const notes = [choice.isDefault ? "default" : "", choice.isLatest ? "latest" : ""].filter(Boolean);
+        option.textContent = `${choice.name}, version ${choice.version}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
+        select.append(option);
+    }
+
+    if (readyModels.length === 0) {
+        const option = document.createElement("option");
+        option.value = "";
+        option.textContent = "No model is ready";
+        select.append(option);
+    }
+
+    select.disabled = readyModels.length === 0;
+    if (chosenModel.name !== null) {
+        select.value = keyOf(chosenModel);
+    }
+}
+
+function showModelNotice(text) {
+    elements.modelNotice.textContent = text;
+    elements.modelNotice.hidden = !text;
+}
+
+/** Makes the choice the model requests go to, describes it, and (when asked) classifies the shown picture again. */
+function choose(choice, { reclassify, fromList = false }) {
+    chosenModel = choice;
+    elements.modelSelect.value = keyOf(choice);
+    elements.modelLink.href = choice.infoUrl;
+    loadModel(choice, { refreshWhenGone: !fromList });
+    if (reclassify && current) {
+        classify(current.file);
+    }
+}
+
+/**
+ * Reads GET /models again and lists its ready versions. A chosen version that is no longer among them gets a notice,
+ * and the default model (the first listed) is chosen instead. Without a list the page keeps the default model's short routes.
+ */
+async function refreshModels() {
+    let answer;
+    try {
+        const response = await fetch("models", { headers: { Accept: "application/json" } });
+        if (!response.ok) {
+            throw await problemOf(response);
+        }
+
+        answer = await response.json();
+    } catch (error) {
+        if (readyModels.length === 0) {
+            elements.modelSelect.replaceChildren(new Option("The default model", ""));
+            if (chosenModel === DEFAULT_ROUTES) {
+                loadModel(DEFAULT_ROUTES);
+            }
+        }
+
+        return;
+    }
+
+    readyModels = readyVersionsOf(answer);
+    const before = chosenModel.name === null ? null : chosenModel;
+    renderPicker();
+    if (before && readyModels.some((choice) => keyOf(choice) === keyOf(before))) {
+        return; // Still served: the choice stands.
+    }
+
+    if (readyModels.length === 0) {
+        showModelNotice(before ? `${describeChoice(before)} is no longer served, and no model is ready now.` : "No model is ready yet.");
+        chosenModel = DEFAULT_ROUTES;
+        elements.modelLink.href = DEFAULT_ROUTES.infoUrl;
+        loadModel(DEFAULT_ROUTES);
+        return;
+    }
+
+    const fallback = readyModels[0];
+    showModelNotice(before ? `${describeChoice(before)} is no longer served; now using ${describeChoice(fallback)}.` : "");
+    choose(fallback, { reclassify: false, fromList: true });
+}
+
+elements.modelSelect.addEventListener("change", () => {
+    const choice = readyModels.find((c) => keyOf(c) === elements.modelSelect.value);
+    if (choice && keyOf(choice) !== keyOf(chosenModel)) {
+        showModelNotice("");
+        choose(choice, { reclassify: true });
+    }
+});
+
+// Models come and go while the page is open: the list is read again when the page is shown again.
+document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+        refreshModels();
+    }
+});
+
+refreshModels();

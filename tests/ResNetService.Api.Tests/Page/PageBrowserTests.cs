@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ResNetService.Api.Classification;
 using ResNetService.Api.Tests.Support;
-using SkiaSharp;
+using ResNetService.TestSupport;
 using static Microsoft.Playwright.Assertions;
+using static ResNetService.Api.Tests.Page.PageProbes;
 
 namespace ResNetService.Api.Tests.Page;
 
@@ -22,7 +22,7 @@ public sealed class PageBrowserTests(PageFixture fixture) : IClassFixture<PageFi
     {
         var image = TestImages.Png(3);
         var answer = await fixture.Client.ClassifyAsync(image, top: TopK.Default);
-        var heatmap = await ExplainAsync(image);
+        var heatmap = await ExplainAsync(fixture.Client, image);
         await using var session = await fixture.OpenAsync();
         var page = session.Page;
 
@@ -48,7 +48,7 @@ public sealed class PageBrowserTests(PageFixture fixture) : IClassFixture<PageFi
         var image = TestImages.Png(4);
         var answer = await fixture.Client.ClassifyAsync(image, top: TopK.Default);
         var second = answer.Predictions[1];
-        var heatmap = await ExplainAsync(image, second.Index);
+        var heatmap = await ExplainAsync(fixture.Client, image, second.Index);
         await using var session = await fixture.OpenAsync();
         var page = session.Page;
         await page.Locator("#image-input").SetInputFilesAsync(new FilePayload { Name = "shape.png", MimeType = "image/png", Buffer = image });
@@ -100,6 +100,31 @@ public sealed class PageBrowserTests(PageFixture fixture) : IClassFixture<PageFi
         await Expect(page.Locator("#error-title")).ToHaveTextAsync(problem.Title!);
         await Expect(page.Locator("#error-detail")).ToHaveTextAsync(problem.Detail!);
         await Expect(page.Locator("#results")).ToBeHiddenAsync();
+        await Expect(page.Locator("#status")).ToBeEmptyAsync(); // nothing left saying it is still looking
+        Assert.Empty(session.ScriptErrors);
+    }
+
+    [Fact]
+    public async Task A_file_over_the_upload_limit_shows_the_api_problem_title_and_detail()
+    {
+        var oversized = NoiseImages.Png(400); // about 480 KB of barely compressible pixels
+        Assert.True(oversized.Length > ServiceFactory.MaxRequestBytes);
+        // The service answers 413 before it reads the body and closes the connection: a client still sending would see a
+        // broken pipe instead of the answer, so this one waits for the answer before sending (as browsers read it anyway).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/classify") { Content = Requests.Multipart("image", oversized) };
+        request.Headers.ExpectContinue = true;
+        using var refused = await fixture.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        var problem = await refused.ReadProblemAsync();
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+
+        await UploadAsync(page, oversized, "big.png");
+
+        await Expect(page.Locator("#error-title")).ToHaveTextAsync(problem.Title!);
+        await Expect(page.Locator("#error-detail")).ToHaveTextAsync(problem.Detail!);
+        await Expect(page.Locator("#results")).ToBeHiddenAsync();
+        await Expect(page.Locator("#status")).ToBeEmptyAsync();
         Assert.Empty(session.ScriptErrors);
     }
 
@@ -112,48 +137,17 @@ public sealed class PageBrowserTests(PageFixture fixture) : IClassFixture<PageFi
 
         await Expect(page.Locator("#model-info")).ToBeVisibleAsync();
         await Expect(Field(page, "name")).ToHaveTextAsync(model.GetProperty("name").GetString()!);
+        await Expect(Field(page, "version")).ToHaveTextAsync("1");
+        await Expect(Field(page, "precision")).ToHaveTextAsync(model.GetProperty("precision").GetString()!);
         await Expect(Field(page, "architecture")).ToHaveTextAsync("resnet18");
         await Expect(Field(page, "dataset")).ToHaveTextAsync(TestModel.Dataset);
         await Expect(Field(page, "classes")).ToHaveTextAsync($"{TestModel.Labels.Length}: {string.Join(", ", TestModel.Labels)}");
         await Expect(Field(page, "inputSize")).ToContainTextAsync($"{TestModel.ImageSize} × {TestModel.ImageSize}");
         await Expect(Field(page, "executionProvider")).ToContainTextAsync(model.GetProperty("executionProvider").GetProperty("name").GetString()!);
         await Expect(Field(page, "testAccuracy")).ToHaveTextAsync("not recorded"); // the test model has no accuracy
+        // The default model alone, and chosen: the picker lists what GET /models lists.
+        await Expect(page.Locator("#model-select option")).ToHaveTextAsync([$"{fixture.Model.Name}, version 1 (default)"]);
+        await Expect(page.Locator("#model-select")).ToHaveValueAsync($"{fixture.Model.Name}/1");
         Assert.Empty(session.ScriptErrors);
-    }
-
-    /// <summary>The heatmap's caption names the class explained, then its probability.</summary>
-    private static Regex Caption(string label) => new($"^Explained: {Regex.Escape(label)} \\(");
-
-    private static ILocator Field(IPage page, string name) => page.Locator($"#model-info [data-field='{name}']");
-
-    /// <summary>The width of an image the browser has loaded (0 while it has not), waiting until it is shown and loaded.</summary>
-    private static async Task<int> NaturalWidthAsync(IPage page, string selector)
-    {
-        await page.WaitForFunctionAsync(
-            "selector => { const img = document.querySelector(selector); return !img.hidden && img.complete && img.naturalWidth > 0; }",
-            selector);
-        return await page.Locator(selector).EvaluateAsync<int>("img => img.naturalWidth");
-    }
-
-    /// <summary>The bytes of the image an &lt;img&gt; shows (the object URL the page made of an answer).</summary>
-    private static async Task<byte[]> ShownBytesAsync(IPage page, string selector)
-    {
-        var bytes = await page.Locator(selector).EvaluateAsync<int[]>(
-            "async img => Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))");
-        return [.. bytes.Select(b => (byte)b)];
-    }
-
-    /// <summary>The heatmap PNG <c>POST /explain</c> answers for the image, asked directly.</summary>
-    private async Task<byte[]> ExplainAsync(byte[] image, int? classIndex = null)
-    {
-        using var response = await fixture.Client.PostAsync(
-            classIndex is null ? "/explain" : $"/explain?class={classIndex}", Requests.Multipart("image", image));
-
-        await Requests.EnsureSuccessAsync(response);
-        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-        var png = await response.Content.ReadAsByteArrayAsync();
-        using var bitmap = SKBitmap.Decode(png);
-        Assert.True(bitmap.Width > 0);
-        return png;
     }
 }

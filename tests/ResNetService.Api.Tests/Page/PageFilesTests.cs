@@ -14,7 +14,7 @@ public sealed class PageFilesTests(ServiceFixture fixture)
     [Theory]
     [InlineData("/", "text/html", "id=\"image-input\"")]
     [InlineData("/index.html", "text/html", "app.js")]
-    [InlineData("/app.js", "text/javascript", "classify?top=")]
+    [InlineData("/app.js", "text/javascript", "fetch(\"models\"")]
     [InlineData("/app.css", "text/css", ".drop-zone")]
     public async Task The_page_and_its_files_are_served(string path, string mediaType, string content)
     {

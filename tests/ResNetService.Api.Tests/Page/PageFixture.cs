@@ -9,9 +9,10 @@ namespace ResNetService.Api.Tests.Page;
 
 /// <summary>
 /// One service on a real loopback port (Kestrel, a free port, the small random-weight test model) and one headless
-/// chromium for all the page's tests; each test opens its own browser context.
+/// chromium for all the page's tests; each test opens its own browser context. A fixture for another service (a model
+/// repository, a gated model) overrides <see cref="CreateService"/>.
 /// </summary>
-public sealed class PageFixture : IAsyncLifetime
+public class PageFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
@@ -27,14 +28,20 @@ public sealed class PageFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The service the page is served by (not started yet): the test model alone unless overridden.</summary>
+    protected virtual ServiceFactory CreateService() => new(Model.Path);
+
+    /// <summary>Waits (bounded) until the service is as the tests want it: ready, unless overridden.</summary>
+    protected virtual Task WaitUntilServingAsync() => Service.WaitUntilReadyAsync();
+
     public async Task InitializeAsync()
     {
-        Service = new ServiceFactory(Model.Path);
+        Service = CreateService();
         Service.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Service.StartServer();
         Address = new Uri(Service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
-        await Service.WaitUntilReadyAsync();
         Client = Service.CreateClient();
+        await WaitUntilServingAsync();
         (_playwright, Browser) = await Chromium.LaunchAsync();
         // Playwright's assertions wait 5 s by default: too little for a model run on a busy 2-core machine running other tests.
         Assertions.SetDefaultExpectTimeout(30_000);
@@ -52,7 +59,7 @@ public sealed class PageFixture : IAsyncLifetime
         return session;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

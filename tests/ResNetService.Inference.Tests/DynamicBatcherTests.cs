@@ -126,7 +126,14 @@ public class DynamicBatcherTests
         var batcher = new DynamicBatcher(model, new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromSeconds(30) });
 
         var gathering = batcher.RunAsync(Row(batcher, 1, 0)); // would wait up to 30 s for three more rows
-        await Task.Delay(50); // let the consumer take it; if it has not, the row is failed from the queue instead
+        // Taken by the consumer (no longer queued) and not run: its batch is gathering, the case this test is about.
+        for (var attempt = 0; attempt < 3000 && batcher.Statistics.QueueLength > 0; attempt++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, batcher.Statistics.QueueLength);
+        Assert.Empty(model.BatchSizes);
         await batcher.DisposeAsync();
 
         // Either the gathered row still ran, or it was failed: what matters is that it did not wait the 30 s.

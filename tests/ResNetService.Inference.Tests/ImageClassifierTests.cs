@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
@@ -9,15 +10,19 @@ namespace ResNetService.Inference.Tests;
 
 public class ImageClassifierTests : IClassFixture<ModelFiles>
 {
+    /// <summary>Bounds a wait that only a hang would make long.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private readonly ModelFiles _files;
 
     public ImageClassifierTests(ModelFiles files) => _files = files;
 
-    private ImageClassifier Create(BatchingOptions batching, string name = "classifier", int? fixedBatch = null)
+    /// <param name="clock">The batcher's clock: one the test moves makes batches form by size alone until it moves.</param>
+    private ImageClassifier Create(BatchingOptions batching, string name = "classifier", int? fixedBatch = null, TimeProvider? clock = null)
     {
         var path = _files.Write(name, ModelFiles.SmallModelMetadata(), fixedBatch: fixedBatch);
         var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, batching.MaxBatchSize);
-        return new ImageClassifier(model, batching, new ImageLimits());
+        return new ImageClassifier(model, batching, new ImageLimits(), timeProvider: clock);
     }
 
     private static byte[][] NoiseImages(int count) => Enumerable.Range(0, count).Select(i =>
@@ -94,15 +99,17 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
     {
         var images = NoiseImages(12);
         await using var alone = Create(new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero }, "alone");
-        await using var batched = Create(new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(200) }, "batched");
+        // The batch delay never ends on a clock that does not move: a run starts only when four rows wait.
+        var batching = new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromSeconds(1) };
+        await using var batched = Create(batching, "batched", clock: new FakeTimeProvider());
 
         var expected = await ClassifyOneByOne(alone, images, topK: 10);
-        var concurrent = await Task.WhenAll(images.Select(image => Task.Run(() => batched.ClassifyAsync(image, topK: 10))));
+        var concurrent = await Task.WhenAll(images.Select(image => Task.Run(() => batched.ClassifyAsync(image, topK: 10)))).WaitAsync(Patience);
 
         AssertSameAnswers(expected, concurrent.Select(Flatten).ToArray());
         Assert.Equal(12, batched.Statistics.Images);
-        Assert.True(batched.Statistics.Batches < 12, $"no batch formed: {batched.Statistics.Batches} runs for 12 images");
-        Assert.Contains(concurrent, result => result.BatchSize > 1);
+        Assert.Equal(3, batched.Statistics.Batches);
+        Assert.All(concurrent, result => Assert.Equal(4, result.BatchSize));
     }
 
     [Fact]
@@ -129,17 +136,22 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
         var mixed = images.Select(i => (ReadOnlyMemory<byte>)i).ToList();
         mixed.Insert(4, "not an image at all"u8.ToArray());
         await using var alone = Create(new BatchingOptions { MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero }, "batch-alone");
-        await using var batched = Create(new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(500) }, "batch-batched");
+        var batching = new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromSeconds(1) };
+        var clock = new FakeTimeProvider();
+        await using var batched = Create(batching, "batch-batched", clock: clock);
 
         var expected = await ClassifyOneByOne(alone, images, topK: 5);
-        var results = await batched.ClassifyBatchAsync(mixed, topK: 5);
+        // The call returns once every image is decoded and queued; only then does the batch delay end.
+        var pending = batched.ClassifyBatchAsync(mixed, topK: 5);
+        clock.Advance(batching.MaxBatchDelay);
+        var results = await pending.WaitAsync(Patience);
 
         Assert.Equal(10, results.Count);
         Assert.Equal(ImageProblem.NotAnImage, results[4].Rejection?.Problem);
         Assert.False(results[4].Succeeded);
         var answers = results.Where((_, i) => i != 4).Select(r => Flatten(r.Classification!)).ToArray();
         AssertSameAnswers(expected, answers);
-        Assert.All(results.Where(r => r.Succeeded), r => Assert.InRange(r.Classification!.BatchSize, 1, 4));
+        Assert.Equal([4, 4, 4, 4, 4, 4, 4, 4, 1], results.Where(r => r.Succeeded).Select(r => r.Classification!.BatchSize));
         Assert.Equal(3, batched.Statistics.Batches); // 9 images in runs of at most 4
     }
 
@@ -175,7 +187,9 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
     {
         var path = _files.Write("rows", ModelFiles.SmallModelMetadata());
         var model = OnnxSession.Load(new ModelLoadSettings { Path = path, ExecutionProvider = ExecutionProviderPreference.Cpu }, 4);
-        await using var classifier = new ImageClassifier(model, new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromMilliseconds(20) }, new ImageLimits());
+        var batching = new BatchingOptions { MaxBatchSize = 4, MaxBatchDelay = TimeSpan.FromSeconds(1) };
+        var clock = new FakeTimeProvider();
+        await using var classifier = new ImageClassifier(model, batching, new ImageLimits(), timeProvider: clock);
         var length = classifier.Info.Preprocessing.TensorLength;
         var random = new Random(5);
         var input = new float[6 * length];
@@ -185,7 +199,9 @@ public class ImageClassifierTests : IClassFixture<ModelFiles>
         }
 
         var rows = Enumerable.Range(0, 6).Select(r => (ReadOnlyMemory<float>)input.AsMemory(r * length, length)).ToArray();
-        var outputs = await classifier.InferAsync(rows);
+        var pending = classifier.InferAsync(rows); // returns once all six are queued
+        clock.Advance(batching.MaxBatchDelay);
+        var outputs = await pending.WaitAsync(Patience);
 
         // The same tensor straight through ONNX Runtime, all six rows in one run.
         using var session = new InferenceSession(path);

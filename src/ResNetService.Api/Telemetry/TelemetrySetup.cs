@@ -51,7 +51,16 @@ public static class TelemetrySetup
             telemetry.WithTracing(tracing => tracing
                 .AddSource(ApiActivities.SourceName, InferenceActivities.SourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsMachinePolled(context.Request.Path))
-                .AddOtlpExporter());
+                .AddOtlpExporter(exporter =>
+                {
+                    // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT itself, but not the traces' own variable (only
+                    // UseOtlpExporter does): without this, spans would go to the default endpoint. Used as it is, as the
+                    // specification says of a signal's own endpoint.
+                    if (configuration[OtlpTracesEndpointKey] is { } traces && !string.IsNullOrWhiteSpace(traces))
+                    {
+                        exporter.Endpoint = new Uri(traces);
+                    }
+                }));
         }
 
         return services;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Classification;
@@ -58,7 +57,8 @@ public class GatedService : ServiceFactory
 
     public GatedModel Model { get; }
 
-    public FakeTimeProvider Clock { get; } = new();
+    /// <summary>The clock of the batcher (and of whatever a test registers it for); it tells when a timer is started on it.</summary>
+    public WatchedClock Clock { get; } = new();
 
     public IImageClassifier Classifier => _classifier;
 

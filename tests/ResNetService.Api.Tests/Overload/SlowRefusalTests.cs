@@ -24,12 +24,17 @@ public sealed class SlowRefusalTests(ServiceFixture fixture)
         using var client = service.CreateClient();
         var held = await CheapRejectionTests.FillAsync(service, client, queued: GatedService.Capacity);
 
+        var holding = service.Clock.TimerStartedAsync(RefusalDelay); // watched before the refusal can start its timer
         var refused = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(1)));
-        using var info = await client.GetAsync("/model"); // answered at once: not a refusal
-        await Task.Delay(200); // a moment in which an unheld refusal would have been answered
-        Assert.False(refused.IsCompleted, "the refusal was sent before the delay passed");
 
-        service.Clock.Advance(RefusalDelay);
+        // The refusal is written and waits on the test's clock, which has not moved: it cannot have been sent yet.
+        Assert.Same(holding, await Task.WhenAny(holding, refused).WaitAsync(TimeSpan.FromSeconds(30)));
+        using var info = await client.GetAsync("/model"); // answered while the refusal is held: not a refusal
+        Assert.False(refused.IsCompleted, "the refusal was sent before the delay passed");
+        service.Clock.Advance(RefusalDelay - TimeSpan.FromTicks(1));
+        Assert.False(refused.IsCompleted, "the refusal was sent before the whole delay passed");
+
+        service.Clock.Advance(TimeSpan.FromTicks(1));
         using var response = await refused.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, info.StatusCode);

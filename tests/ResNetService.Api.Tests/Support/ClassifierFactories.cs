@@ -29,3 +29,13 @@ public sealed class UnloadedClassifierFactory : IClassifierFactory
         return classifier;
     }
 }
+
+/// <summary>
+/// The service's own kind of classifier, with its batcher on a clock the test holds: while that clock does not move, a
+/// batch delay never ends, and batches form by size alone.
+/// </summary>
+public sealed class ClockedClassifierFactory(TimeProvider clock) : IClassifierFactory
+{
+    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
+        new ImageClassifier(session, batching, new ImageLimits(), version: version, timeProvider: clock);
+}

@@ -1,10 +1,17 @@
+using Microsoft.Extensions.Time.Testing;
 using ResNetService.Inference.Batching;
 using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Tests.Features;
 
+/// <summary>
+/// The batch delay runs on a clock the test moves, and every row is queued before it moves: the rows can only share one
+/// run, however slow the machine, and a batcher that ran them apart fails.
+/// </summary>
 public class BatchedExtraOutputsTests
 {
+    private static readonly BatchingOptions Batching = new() { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromSeconds(1) };
+
     /// <summary>Doubles its one-float rows; the embedding is the row plus 100, the feature map the row twice. Records what each run fetched.</summary>
     private sealed class RecordingModel : IBatchSession
     {
@@ -52,9 +59,12 @@ public class BatchedExtraOutputsTests
     public async Task Rows_that_ask_for_nothing_extra_are_run_without_the_extra_outputs()
     {
         var model = new RecordingModel();
-        await using var batcher = new DynamicBatcher(model, new BatchingOptions { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromMilliseconds(200) });
+        var clock = new FakeTimeProvider();
+        await using var batcher = new DynamicBatcher(model, Batching, timeProvider: clock);
 
-        var results = await Task.WhenAll(batcher.RunManyAsync([Row(batcher, 1), Row(batcher, 2)]));
+        var rows = batcher.RunManyAsync([Row(batcher, 1), Row(batcher, 2)]);
+        clock.Advance(Batching.MaxBatchDelay);
+        var results = await Task.WhenAll(rows).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal([(2, ExtraOutputs.None)], model.Runs);
         Assert.All(results, result => Assert.Null(result.Embedding));
@@ -65,12 +75,14 @@ public class BatchedExtraOutputsTests
     public async Task A_mixed_batch_fetches_what_its_rows_need_and_each_row_gets_only_what_it_asked_for()
     {
         var model = new RecordingModel();
-        await using var batcher = new DynamicBatcher(model, new BatchingOptions { MaxBatchSize = 8, MaxBatchDelay = TimeSpan.FromMilliseconds(300) });
+        var clock = new FakeTimeProvider();
+        await using var batcher = new DynamicBatcher(model, Batching, timeProvider: clock);
 
         var plain = batcher.RunManyAsync([Row(batcher, 1)], ExtraOutputs.None)[0];
         var embedded = batcher.RunManyAsync([Row(batcher, 2)], ExtraOutputs.Embedding)[0];
         var mapped = batcher.RunManyAsync([Row(batcher, 3)], ExtraOutputs.FeatureMap)[0];
-        await Task.WhenAll(plain, embedded, mapped);
+        clock.Advance(Batching.MaxBatchDelay);
+        await Task.WhenAll(plain, embedded, mapped).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal([(3, ExtraOutputs.Embedding | ExtraOutputs.FeatureMap)], model.Runs);
         Assert.Null((await plain).Embedding);

@@ -8,6 +8,7 @@ using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Inference.Telemetry;
+using ResNetService.Onnx.ModelFile;
 using SkiaSharp;
 using ResNetService.Onnx.ResNet;
 

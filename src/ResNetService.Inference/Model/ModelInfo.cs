@@ -1,5 +1,5 @@
 using ResNetService.Inference.Features;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Inference.Model;
 

@@ -6,6 +6,7 @@ using ResNetService.Inference.Features;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.ResNet;
 using ResNetService.TestSupport;
 using ResNetService.Topology;

@@ -69,8 +69,11 @@ public sealed partial class DynamicBatcher
         : null;
 
     private ExtraOutputs MissingOutputs(ExtraOutputs extras) =>
-        (extras.HasFlag(ExtraOutputs.Embedding) && _model.ExtraOutputLength(ExtraOutputs.Embedding) == 0 ? ExtraOutputs.Embedding : ExtraOutputs.None)
-        | (extras.HasFlag(ExtraOutputs.FeatureMap) && _model.ExtraOutputLength(ExtraOutputs.FeatureMap) == 0 ? ExtraOutputs.FeatureMap : ExtraOutputs.None);
+        Missing(ExtraOutputs.Embedding, extras) | Missing(ExtraOutputs.FeatureMap, extras);
+
+    /// <summary><paramref name="output"/> when it was asked for and the model does not give it, else none.</summary>
+    private ExtraOutputs Missing(ExtraOutputs output, ExtraOutputs asked) =>
+        asked.HasFlag(output) && _model.ExtraOutputLength(output) == 0 ? output : ExtraOutputs.None;
 
     /// <summary>Reserves room for <paramref name="count"/> rows when they are admitted; else says why not.</summary>
     private (OverloadReason Reason, int Queued)? TryReserve(int count)

@@ -2,6 +2,7 @@ using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Benchmarks.Memory;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Benchmarks.Service;
 

@@ -3,6 +3,7 @@ using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Quantization;
 
 namespace ResNetService.Benchmarks.Service;

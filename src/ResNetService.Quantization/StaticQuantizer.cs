@@ -1,5 +1,5 @@
 using System.Globalization;
-using ResNetService.Inference.Model;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.Protos;
 
 namespace ResNetService.Quantization;

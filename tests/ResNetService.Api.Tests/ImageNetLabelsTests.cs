@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using ResNetService.Api.Models;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 

@@ -4,8 +4,8 @@ using ResNetService.Api.Embeddings;
 using ResNetService.Api.Explanations;
 using ResNetService.Api.Models;
 using ResNetService.Api.Tests.Support;
-using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 
 namespace ResNetService.Api.Tests;

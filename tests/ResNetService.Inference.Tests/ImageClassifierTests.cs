@@ -5,6 +5,7 @@ using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Serving;
 
 namespace ResNetService.Inference.Tests;
 

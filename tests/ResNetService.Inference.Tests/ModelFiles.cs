@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf;
-using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.Protos;
 using ResNetService.TestSupport;
 using ResNetService.Topology;

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
-using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
+using ResNetService.Onnx.ModelFile;
+using Keys = ResNetService.Onnx.ModelFile.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Tests;
 
@@ -119,7 +119,7 @@ public class ModelLoadingTests : IClassFixture<ModelFiles>
         using var model = Load(_files.Write("plain-defaults"));
         var info = model.Info;
 
-        Assert.Equal(Preprocessing.PreprocessingSettings.ImageNet with { Mean = info.Preprocessing.Mean, Std = info.Preprocessing.Std },
+        Assert.Equal(PreprocessingSettings.ImageNet with { Mean = info.Preprocessing.Mean, Std = info.Preprocessing.Std },
             info.Preprocessing);
         Assert.Equal([0.485f, 0.456f, 0.406f], info.Preprocessing.Mean);
         Assert.Equal([0.229f, 0.224f, 0.225f], info.Preprocessing.Std);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Hosting;
+using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Tests;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.ResNet;
 using ResNetService.TestSupport;
 using ResNetService.Topology;

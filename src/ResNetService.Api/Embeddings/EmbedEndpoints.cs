@@ -48,23 +48,23 @@ public static class EmbedEndpoints
     public static async Task<Ok<EmbeddingResponse>> EmbedAsync(
         bool? normalize, HttpRequest request, TargetModel target, ImageUploadReader uploads, CancellationToken cancellationToken)
     {
-        var classifier = target.Classifier;
-        classifier.EnsureOutputs(ExtraOutputs.Embedding); // Before the body is read, as a full queue is.
-        classifier.EnsureRoom(1);
+        var embedder = target.Embedder;
+        embedder.EnsureOutputs(ExtraOutputs.Embedding); // Before the body is read, as a full queue is.
+        embedder.EnsureRoom(1);
         var image = await uploads.ReadSingleAsync(request, cancellationToken);
-        var result = await classifier.EmbedAsync(image.Bytes, normalize ?? false, cancellationToken);
-        return TypedResults.Ok(EmbeddingResponse.From(classifier.Info.Name, result));
+        var result = await embedder.EmbedAsync(image.Bytes, normalize ?? false, cancellationToken);
+        return TypedResults.Ok(EmbeddingResponse.From(embedder.Info.Name, result));
     }
 
     public static async Task<Ok<BatchEmbeddingResponse>> EmbedBatchAsync(
         bool? normalize, HttpContext httpContext, TargetModel target, ImageUploadReader uploads, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        var classifier = target.Classifier;
-        classifier.EnsureOutputs(ExtraOutputs.Embedding);
-        classifier.EnsureRoom(1);
+        var embedder = target.Embedder;
+        embedder.EnsureOutputs(ExtraOutputs.Embedding);
+        embedder.EnsureRoom(1);
         var images = await uploads.ReadBatchAsync(httpContext.Request, cancellationToken);
-        var results = await classifier.EmbedBatchAsync(
+        var results = await embedder.EmbedBatchAsync(
             images.Select(image => (ReadOnlyMemory<byte>)image.Bytes).ToList(), normalize ?? false, cancellationToken);
 
         var logger = loggers.CreateLogger(typeof(EmbedEndpoints).FullName!);
@@ -73,7 +73,7 @@ public static class EmbedEndpoints
             : new BatchEmbeddingItemResponse(index, images[index].Name,
                 Problem: BatchProblems.ForImage(index, images[index].Name, result.Rejection!, httpContext, logger))).ToList();
         var inferenceMs = results.Select(r => r.Embedding?.InferenceTime.TotalMilliseconds ?? 0).DefaultIfEmpty(0).Max();
-        return TypedResults.Ok(new BatchEmbeddingResponse(classifier.Info.Name, classifier.Info.Features.EmbeddingLength,
+        return TypedResults.Ok(new BatchEmbeddingResponse(embedder.Info.Name, embedder.Info.Features.EmbeddingLength,
             normalize ?? false, items.Count, items.Count(i => i.Problem is null), inferenceMs, items));
     }
 }

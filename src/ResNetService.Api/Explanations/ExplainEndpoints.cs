@@ -5,7 +5,6 @@ using ResNetService.Api.OpenApi;
 using ResNetService.Api.Problems;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
-using ResNetService.Inference;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.ResNet;
 
@@ -56,8 +55,8 @@ public static class ExplainEndpoints
         [FromQuery(Name = "class")] string? className, string? format, HttpRequest request, TargetModel target, ImageUploadReader uploads,
         CancellationToken cancellationToken)
     {
-        var classifier = target.Classifier;
-        var model = classifier.Info;
+        var explainer = target.Explainer;
+        var model = explainer.Info;
         var asJson = (format ?? Png).ToLowerInvariant() switch
         {
             Png => false,
@@ -65,10 +64,10 @@ public static class ExplainEndpoints
             _ => throw new ApiProblemException(ProblemKinds.BadParameter, $"'format' must be '{Png}' or '{Json}'; got '{format}'."),
         };
         var classIndex = ClassIndex(className, model);
-        classifier.EnsureOutputs(ExtraOutputs.FeatureMap); // Refused before the body is read, as a full queue is.
-        classifier.EnsureRoom(1);
+        explainer.EnsureOutputs(ExtraOutputs.FeatureMap); // Refused before the body is read, as a full queue is.
+        explainer.EnsureRoom(1);
         var image = await uploads.ReadSingleAsync(request, cancellationToken);
-        using var explanation = await classifier.ExplainAsync(image.Bytes, classIndex, cancellationToken);
+        using var explanation = await explainer.ExplainAsync(image.Bytes, classIndex, cancellationToken);
         if (asJson)
         {
             return TypedResults.Ok(ExplanationResponse.From(model.Name, explanation));
@@ -90,7 +89,7 @@ public static class ExplainEndpoints
 
         if (int.TryParse(className, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
         {
-            return UnknownClassException.ThrowIfNotAClass(index, model);
+            return model.ThrowIfNotAClass(index);
         }
 
         var byLabel = model.Labels.Select((label, i) => (label, i)).FirstOrDefault(pair => string.Equals(pair.label, className.Trim(), StringComparison.OrdinalIgnoreCase));

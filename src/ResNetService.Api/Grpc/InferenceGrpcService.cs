@@ -57,7 +57,7 @@ public sealed class InferenceGrpcService(ModelRepository repository, GracefulShu
         using var held = await memory.AcquireAsync(request.CalculateSize(), MemoryUse.Upload, context.CancellationToken);
         // Held until the answer is built, so that a reload meanwhile lets this request finish on its session.
         using var lease = V2Models.Acquire(repository, request.ModelName, Version(request.ModelVersion));
-        var inference = new V2Inference(lease.Classifier, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
+        var inference = new V2Inference(lease.Classifier, lease.Tensors, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
         var (parsed, body) = GrpcTensors.ToV2(request);
         using (body)
         {

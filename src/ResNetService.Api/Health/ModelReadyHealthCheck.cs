@@ -23,13 +23,13 @@ public sealed class ModelReadyHealthCheck(ModelRepository repository) : IHealthC
 
         using (lease)
         {
-            var info = lease.Classifier.Info;
+            var info = lease.Admission.Info;
             var data = new Dictionary<string, object>
             {
                 ["model"] = info.Name,
                 ["version"] = lease.Version,
                 ["executionProvider"] = info.ExecutionProvider,
-                ["queueLength"] = lease.Classifier.Statistics.QueueLength,
+                ["queueLength"] = lease.Admission.Statistics.QueueLength,
             };
             // Ready on the CPU although CUDA was asked for (Auto): the probe's answer says why, e.g. a missing CUDA library.
             if (info.ExecutionProviderFallbackReason is { } reason)

@@ -54,5 +54,5 @@ public static class ModelEndpoints
     public static Ok<ModelInfoResponse> GetModelVersion(TargetModel target) => TypedResults.Ok(Describe(target.Loaded));
 
     private static ModelInfoResponse Describe(LoadedVersion loaded) =>
-        ModelInfoResponse.From(loaded.Classifier.Info, loaded.Batching, loaded.Classifier.Statistics);
+        ModelInfoResponse.From(loaded.Model.Info, loaded.Batching, loaded.Model.Statistics);
 }

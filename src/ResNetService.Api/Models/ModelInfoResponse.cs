@@ -2,6 +2,7 @@ using System.Globalization;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Model;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Api.Models;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Repository;
+using ResNetService.Inference.Serving;
 
 namespace ResNetService.Api.Models;
 
@@ -17,6 +17,10 @@ public sealed class TargetModel(ModelLease lease)
     public static IReadOnlyList<string> RoutePrefixes { get; } = ["", "/models/{name}", "/models/{name}/versions/{version:long}"];
 
     public IImageClassifier Classifier => lease.Classifier;
+
+    public IImageEmbedder Embedder => lease.Embedder;
+
+    public IImageExplainer Explainer => lease.Explainer;
 
     /// <summary>The loaded version held, with the batching it runs with.</summary>
     public LoadedVersion Loaded => lease.Loaded;

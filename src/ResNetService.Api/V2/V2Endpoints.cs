@@ -95,8 +95,8 @@ public static class V2Endpoints
     {
         // Held until the answer is written, so that a reload meanwhile lets this request finish on its session.
         using var lease = V2Models.Acquire(repository, name, version); // Before the body: 503 while loading.
-        lease.Classifier.EnsureRoom(1); // A full queue refuses before the body is read.
-        var inference = new V2Inference(lease.Classifier, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
+        lease.Admission.EnsureRoom(1); // A full queue refuses before the body is read.
+        var inference = new V2Inference(lease.Classifier, lease.Tensors, lease.Version.ToString(CultureInfo.InvariantCulture), options.Value);
         using var body = await V2RequestBody.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
         var parsed = V2RequestParser.Parse(body.Json.Span);
         return new V2InferenceResult(await inference.RunAsync(parsed, body, cancellationToken));

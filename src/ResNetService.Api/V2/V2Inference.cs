@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ResNetService.Inference.Classification;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Serving;
 using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Api.V2;
@@ -14,7 +15,7 @@ namespace ResNetService.Api.V2;
 /// plus the <c>classification</c> output). The model's embedding and feature map outputs, where it has them, are
 /// answered when requested (fetched only then). Everything is checked before anything reaches the model.
 /// </summary>
-public sealed class V2Inference(IImageClassifier classifier, string version, V2Options options)
+public sealed class V2Inference(IImageClassifier classifier, ITensorInference tensors, string version, V2Options options)
 {
     private ModelInfo Model { get; } = classifier.Info;
 
@@ -151,7 +152,7 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
         }
 
         var rows = BatchSize(input);
-        classifier.EnsureRoom(rows); // Before the (JSON) numbers are parsed.
+        tensors.EnsureRoom(rows); // Before the (JSON) numbers are parsed.
         var rowLength = Model.Preprocessing.TensorLength;
         var count = rows * rowLength;
         var values = ArrayPool<float>.Shared.Rent(count);
@@ -177,7 +178,7 @@ public sealed class V2Inference(IImageClassifier classifier, string version, V2O
                 slices[r] = values.AsMemory(r * rowLength, rowLength);
             }
 
-            return [.. (await classifier.InferAsync(slices, extras, cancellationToken)).Select(r => new Row(r.Output, r.Embedding, r.FeatureMap))];
+            return [.. (await tensors.InferAsync(slices, extras, cancellationToken)).Select(r => new Row(r.Output, r.Embedding, r.FeatureMap))];
         }
         finally
         {

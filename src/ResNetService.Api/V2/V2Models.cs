@@ -53,6 +53,6 @@ public static class V2Models
             .Where(v => v.State == ModelVersionState.Ready)
             .Select(v => v.Version.ToString(CultureInfo.InvariantCulture))
             .ToList();
-        return V2ModelMetadata.From(lease.Classifier.Info, serving);
+        return V2ModelMetadata.From(lease.Admission.Info, serving);
     }
 }

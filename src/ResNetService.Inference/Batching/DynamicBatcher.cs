@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,16 +6,6 @@ using ResNetService.Inference.Telemetry;
 using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Batching;
-
-/// <summary>The output row of one image and how it was run.</summary>
-public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan QueueTime, TimeSpan InferenceTime)
-{
-    /// <summary>The row's pooled embedding, when it asked for <see cref="ExtraOutputs.Embedding"/>.</summary>
-    public float[]? Embedding { get; init; }
-
-    /// <summary>The row's last feature map, when it asked for <see cref="ExtraOutputs.FeatureMap"/>.</summary>
-    public float[]? FeatureMap { get; init; }
-}
 
 /// <summary>
 /// Shares model runs between concurrent callers. Callers fill a pooled row (preprocessing on their own thread) and
@@ -29,7 +18,7 @@ public sealed record BatchRowResult(float[] Output, int BatchSize, TimeSpan Queu
 /// (<see cref="QueueTimeoutException"/>), and a row whose caller went away gives its room back at once and is skipped.
 /// Time comes from a <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class DynamicBatcher : IAsyncDisposable
+public sealed partial class DynamicBatcher : IAsyncDisposable
 {
     private readonly IBatchSession _model;
     private readonly BatchingOptions _options;
@@ -82,56 +71,6 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <summary>Gives back a rented row that will not be run (e.g. its image failed to decode).</summary>
     public static void ReturnRow(float[] row) => ArrayPool<float>.Shared.Return(row);
 
-    /// <summary>
-    /// Refuses at once (<see cref="OverloadedException"/>, counted) when <paramref name="rows"/> would not be admitted
-    /// right now, so that a caller can refuse a request before it reads or decodes anything. Only a hint: the queue
-    /// changes meanwhile, and <see cref="RunManyAsync(IReadOnlyList{float[]}, ExtraOutputs, CancellationToken)"/> decides.
-    /// </summary>
-    /// <exception cref="TooManyRowsException">More rows than the queue can ever hold.</exception>
-    public void EnsureRoom(int rows)
-    {
-        if (_closed)
-        {
-            throw ModelNotReadyException.Unloaded();
-        }
-
-        if (rows > _options.QueueCapacity)
-        {
-            throw new TooManyRowsException(rows, _options.QueueCapacity);
-        }
-
-        var queued = Volatile.Read(ref _reserved);
-        if (Refusal(queued, rows) is { } reason)
-        {
-            throw Refuse(reason, queued, rows);
-        }
-    }
-
-    /// <summary>
-    /// Why <paramref name="rows"/> more cannot be queued behind <paramref name="queued"/>, or null. A request refused for
-    /// its wait is one whose rows would time out in the queue later, after it was read and decoded. One that finds the
-    /// queue empty waits only for the run in progress and is admitted by count alone: so the model always gets work
-    /// that keeps its measured time current, even after a run much slower than the timeout.
-    /// </summary>
-    private OverloadReason? Refusal(int queued, int rows) =>
-        queued + rows > _options.QueueCapacity ? OverloadReason.QueueFull
-        : queued > 0 && _options.QueueTimeout > TimeSpan.Zero && Wait(queued + rows) > _options.QueueTimeout ? OverloadReason.QueueWait
-        : null;
-
-    /// <summary>How long the last of <paramref name="rows"/> queued images waits, at the measured time per image (zero before the first run).</summary>
-    private TimeSpan Wait(int rows) => _imageTime.PerImage * rows;
-
-    private OverloadedException Refuse(OverloadReason reason, int queued, int rows)
-    {
-        Interlocked.Increment(ref _overloaded);
-        _telemetry?.CountRejection(reason);
-        var retry = $"retry after {_options.RetryAfter.TotalSeconds:0.###} s.";
-        return new OverloadedException(_options.RetryAfter, reason == OverloadReason.QueueWait
-            ? $"The model is busy: {queued} images queued and this request's {rows} would wait about {Wait(queued + rows).TotalMilliseconds:0} ms " +
-              $"({_imageTime.PerImage.TotalMilliseconds:0.#} ms each), more than the queue timeout of {_options.QueueTimeout.TotalMilliseconds:0} ms; {retry}"
-            : $"The inference queue is full ({queued} of {_options.QueueCapacity} images); {retry}");
-    }
-
     /// <summary>Queues one row (the batcher takes ownership of it) and waits for its output.</summary>
     /// <exception cref="OverloadedException">The queue is full.</exception>
     public Task<BatchRowResult> RunAsync(float[] row, CancellationToken cancellationToken = default) =>
@@ -151,33 +90,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// <exception cref="ArgumentException">The model does not give one of the <paramref name="extras"/>.</exception>
     public IReadOnlyList<Task<BatchRowResult>> RunManyAsync(IReadOnlyList<float[]> rows, ExtraOutputs extras, CancellationToken cancellationToken = default)
     {
-        if (MissingOutputs(extras) is not ExtraOutputs.None and var missing)
+        if (RefuseOrReserve(rows.Count, extras, cancellationToken) is { } refusal)
         {
             ReturnRows(rows);
-            throw new ArgumentException($"The model gives no {missing} output.", nameof(extras));
-        }
-
-        if (rows.Count > _options.QueueCapacity)
-        {
-            ReturnRows(rows);
-            throw new TooManyRowsException(rows.Count, _options.QueueCapacity);
-        }
-
-        if (_closed || cancellationToken.IsCancellationRequested)
-        {
-            ReturnRows(rows);
-            if (_closed)
-            {
-                throw ModelNotReadyException.Unloaded();
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        if (TryReserve(rows.Count) is { } refused)
-        {
-            ReturnRows(rows);
-            throw Refuse(refused.Reason, refused.Queued, rows.Count);
+            throw refusal;
         }
 
         var tasks = new Task<BatchRowResult>[rows.Count];
@@ -189,8 +105,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             if (!_queue.Writer.TryWrite(queued) && queued.TryTake())
             {
                 Interlocked.Decrement(ref _reserved);
-                queued.Release();
-                queued.Fail(_closed ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
+                queued.FailUnrun(_closed ? ModelNotReadyException.Unloaded() : new OverloadedException(_options.RetryAfter));
             }
         }
         return tasks;
@@ -201,28 +116,6 @@ public sealed class DynamicBatcher : IAsyncDisposable
         foreach (var row in rows)
         {
             ReturnRow(row);
-        }
-    }
-
-    private ExtraOutputs MissingOutputs(ExtraOutputs extras) =>
-        (extras.HasFlag(ExtraOutputs.Embedding) && _model.ExtraOutputLength(ExtraOutputs.Embedding) == 0 ? ExtraOutputs.Embedding : ExtraOutputs.None)
-        | (extras.HasFlag(ExtraOutputs.FeatureMap) && _model.ExtraOutputLength(ExtraOutputs.FeatureMap) == 0 ? ExtraOutputs.FeatureMap : ExtraOutputs.None);
-
-    /// <summary>Reserves room for <paramref name="count"/> rows when they are admitted; else says why not.</summary>
-    private (OverloadReason Reason, int Queued)? TryReserve(int count)
-    {
-        while (true)
-        {
-            var current = Volatile.Read(ref _reserved);
-            if (Refusal(current, count) is { } reason)
-            {
-                return (reason, current);
-            }
-
-            if (Interlocked.CompareExchange(ref _reserved, current + count, current) == current)
-            {
-                return null;
-            }
         }
     }
 
@@ -250,102 +143,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
             // Stopped while gathering: these rows were taken from the queue but will never run.
             foreach (var gathered in batch)
             {
-                gathered.Release();
-                gathered.Fail(ModelNotReadyException.Unloaded());
+                gathered.FailUnrun(ModelNotReadyException.Unloaded());
             }
-        }
-    }
-
-
-    /// <summary>Takes rows until the batch is full or the first row has waited <see cref="BatchingOptions.MaxBatchDelay"/>.</summary>
-    private async Task GatherAsync(List<QueuedRow> batch)
-    {
-        long? deadline = null;
-        while (batch.Count < _options.MaxBatchSize)
-        {
-            if (_queue.Reader.TryRead(out var queued))
-            {
-                if (!queued.TryTake())
-                {
-                    continue; // its caller went away: it gave back its room and buffer then
-                }
-
-                Interlocked.Decrement(ref _reserved);
-                if (TimedOut(queued) is { } timeout)
-                {
-                    _telemetry?.CountRejection(OverloadReason.QueueTimeout);
-                    queued.Release();
-                    queued.Fail(timeout);
-                    continue;
-                }
-
-                batch.Add(queued);
-                deadline ??= queued.EnqueuedAt + (long)(_options.MaxBatchDelay.TotalSeconds * _time.TimestampFrequency);
-                continue;
-            }
-            if (deadline is not { } due || !await WaitForMoreAsync(due))
-            {
-                break;
-            }
-        }
-
-        // Callers that went away while their batch was gathering are not run either.
-        for (var i = batch.Count - 1; i >= 0; i--)
-        {
-            if (batch[i].Completion.Task.IsCanceled)
-            {
-                batch[i].Release();
-                batch.RemoveAt(i);
-            }
-        }
-    }
-
-    /// <summary>The failure for a row that waited longer than <see cref="BatchingOptions.QueueTimeout"/>, else null.</summary>
-    private QueueTimeoutException? TimedOut(QueuedRow queued)
-    {
-        if (_options.QueueTimeout <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        var waited = _time.GetElapsedTime(queued.EnqueuedAt);
-        return waited > _options.QueueTimeout ? new QueueTimeoutException(waited, _options.QueueTimeout, _options.RetryAfter) : null;
-    }
-
-    /// <summary>True when another row arrived by <paramref name="deadline"/> (one already queued then still joins the batch).</summary>
-    private async Task<bool> WaitForMoreAsync(long deadline)
-    {
-        var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-        if (remaining <= TimeSpan.Zero)
-        {
-            return _queue.Reader.TryPeek(out _);
-        }
-
-        if (remaining < TimeSpan.FromMilliseconds(1) && _time == TimeProvider.System)
-        {
-            // Timers tick about once a millisecond: spin for sub-millisecond delays instead (on the real clock only:
-            // another one, a test's, does not move while this thread spins).
-            var spinner = new SpinWait();
-            while (_time.GetTimestamp() < deadline)
-            {
-                if (_queue.Reader.TryPeek(out _))
-                {
-                    return true;
-                }
-
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
-            return _queue.Reader.TryPeek(out _);
-        }
-        using var timer = new CancellationTokenSource(remaining, _time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timer.Token);
-        try
-        {
-            return await _queue.Reader.WaitToReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
-        {
-            return _queue.Reader.TryPeek(out _);
         }
     }
 
@@ -364,10 +163,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
 
         // Only the outputs some row asked for are fetched.
-        var embeddingLength = extras.HasFlag(ExtraOutputs.Embedding) ? _model.ExtraOutputLength(ExtraOutputs.Embedding) : 0;
-        var featureMapLength = extras.HasFlag(ExtraOutputs.FeatureMap) ? _model.ExtraOutputLength(ExtraOutputs.FeatureMap) : 0;
-        var embeddings = embeddingLength == 0 ? default : (_batchEmbedding ??= new float[_options.MaxBatchSize * embeddingLength]).AsSpan(0, rows * embeddingLength);
-        var featureMaps = featureMapLength == 0 ? default : (_batchFeatureMap ??= new float[_options.MaxBatchSize * featureMapLength]).AsSpan(0, rows * featureMapLength);
+        var embeddings = ExtraOutputRows(ExtraOutputs.Embedding, extras, ref _batchEmbedding, rows, out var embeddingLength);
+        var featureMaps = ExtraOutputRows(ExtraOutputs.FeatureMap, extras, ref _batchFeatureMap, rows, out var featureMapLength);
         try
         {
             var input = _batchInput.AsMemory(0, rows * inputLength);
@@ -400,16 +197,29 @@ public sealed class DynamicBatcher : IAsyncDisposable
         Interlocked.Add(ref _images, rows);
         for (var i = 0; i < rows; i++)
         {
-            var output = _batchOutput.AsSpan(i * outputLength, outputLength).ToArray();
+            var output = Row(_batchOutput, i, outputLength);
             var queueTime = _time.GetElapsedTime(batch[i].EnqueuedAt, started);
             var wanted = batch[i].Extras;
             batch[i].Succeed(new BatchRowResult(output, rows, queueTime, inferenceTime)
             {
-                Embedding = wanted.HasFlag(ExtraOutputs.Embedding) ? embeddings.Slice(i * embeddingLength, embeddingLength).ToArray() : null,
-                FeatureMap = wanted.HasFlag(ExtraOutputs.FeatureMap) ? featureMaps.Slice(i * featureMapLength, featureMapLength).ToArray() : null,
+                Embedding = wanted.HasFlag(ExtraOutputs.Embedding) ? Row(embeddings, i, embeddingLength) : null,
+                FeatureMap = wanted.HasFlag(ExtraOutputs.FeatureMap) ? Row(featureMaps, i, featureMapLength) : null,
             });
         }
     }
+
+    /// <summary>
+    /// The batch's rows of one extra <paramref name="output"/> when some row <paramref name="asked"/> for it (its buffer
+    /// allocated then, once), else empty; <paramref name="length"/> is the output's length per row, 0 when not fetched.
+    /// </summary>
+    private Span<float> ExtraOutputRows(ExtraOutputs output, ExtraOutputs asked, ref float[]? buffer, int rows, out int length)
+    {
+        length = asked.HasFlag(output) ? _model.ExtraOutputLength(output) : 0;
+        return length == 0 ? default : (buffer ??= new float[_options.MaxBatchSize * length]).AsSpan(0, rows * length);
+    }
+
+    /// <summary>A copy of row <paramref name="index"/> of a batch's output, for its caller to keep.</summary>
+    private static float[] Row(Span<float> batch, int index, int length) => batch.Slice(index * length, length).ToArray();
 
     /// <summary>
     /// Takes no new rows and runs the queued ones, until the queue is empty or <paramref name="cancellationToken"/> fires
@@ -443,68 +253,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             if (left.TryTake())
             {
-                left.Release();
-                left.Fail(ModelNotReadyException.Unloaded());
+                left.FailUnrun(ModelNotReadyException.Unloaded());
             }
         }
         _stopping.Dispose();
-    }
-
-    /// <summary>
-    /// A row waiting for the model. Its buffer belongs to the batcher until <see cref="Release"/>. Whoever claims it
-    /// first owns it: the consumer (<see cref="TryTake"/>), or its caller's cancellation, which gives back its room in
-    /// the queue and its buffer at once, so that a client that went away holds nothing while the model is busy.
-    /// </summary>
-    private sealed class QueuedRow
-    {
-        private const int Waiting = 0, Taken = 1, Abandoned = 2;
-        private readonly CancellationTokenRegistration _cancellation;
-        private int _state;
-
-        public QueuedRow(float[] row, ExtraOutputs extras, long enqueuedAt, CancellationToken cancellationToken, Action giveBackRoom)
-        {
-            Row = row;
-            Extras = extras;
-            EnqueuedAt = enqueuedAt;
-            if (cancellationToken.CanBeCanceled)
-            {
-                _cancellation = cancellationToken.Register(() =>
-                {
-                    if (Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Waiting)
-                    {
-                        giveBackRoom();
-                        Release();
-                    }
-
-                    Completion.TrySetCanceled(cancellationToken); // also when already taken: its caller stops waiting
-                });
-            }
-        }
-
-        /// <summary>Claims the row (to run it, or to fail it); false when its caller went away first.</summary>
-        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
-
-        public float[] Row { get; }
-        public ExtraOutputs Extras { get; }
-        public long EnqueuedAt { get; }
-
-        /// <summary>The span of the request that queued the row, which its queue-wait span belongs to.</summary>
-        public ActivityContext Requester { get; } = Activity.Current?.Context ?? default;
-        public TaskCompletionSource<BatchRowResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Returns the buffer to the pool once its floats are copied into the batch (or it is skipped).</summary>
-        public void Release() => ArrayPool<float>.Shared.Return(Row);
-
-        public void Succeed(BatchRowResult result)
-        {
-            Completion.TrySetResult(result);
-            _cancellation.Dispose();
-        }
-
-        public void Fail(Exception error)
-        {
-            Completion.TrySetException(error);
-            _cancellation.Dispose();
-        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class Explanation(
 
     public ClassActivationMap Map { get; } = map;
 
-    /// <summary>The part of the image the network saw, as a square (<see cref="ImageClassifier.ExplanationViewSize"/> at least).</summary>
+    /// <summary>The part of the image the network saw, as a square (<c>ImageClassifier.ExplanationViewSize</c> at least).</summary>
     public SKBitmap View { get; } = view;
 
     public int BatchSize { get; } = batchSize;

@@ -1,7 +1,8 @@
 using Google.Protobuf;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.Protos;
-using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
+using Keys = ResNetService.Onnx.ModelFile.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Features;
 
@@ -19,8 +20,8 @@ public sealed record FeatureGraph
     /// <summary>The outputs, as far as they can be known before the model runs (their lengths come from the warm-up).</summary>
     public required FeatureOutputs Outputs { get; init; }
 
-    /// <summary>What the graph computes in (<see cref="Model.ModelPrecision"/>), read here because the graph is parsed here anyway.</summary>
-    public string Precision { get; init; } = Model.ModelPrecision.Fp32;
+    /// <summary>What the graph computes in (<see cref="ModelPrecision"/>), read here because the graph is parsed here anyway.</summary>
+    public string Precision { get; init; } = ModelPrecision.Fp32;
 
     public static FeatureGraph Plan(string path)
     {
@@ -70,7 +71,7 @@ public sealed record FeatureGraph
         return new FeatureGraph
         {
             ModelBytes = bytes,
-            Precision = Model.ModelPrecision.Of(graph),
+            Precision = ModelPrecision.Of(graph),
             Outputs = new FeatureOutputs
             {
                 EmbeddingOutput = embedding,

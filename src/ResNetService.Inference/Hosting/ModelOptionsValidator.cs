@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Inference.Hosting;
 

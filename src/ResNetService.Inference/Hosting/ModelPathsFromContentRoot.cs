@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ResNetService.Inference.Model;
 
 namespace ResNetService.Inference.Hosting;
 

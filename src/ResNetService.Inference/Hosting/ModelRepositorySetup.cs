@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Model;
 using ResNetService.Inference.Repository;
 
 namespace ResNetService.Inference.Hosting;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using SkiaSharp;
 
 namespace ResNetService.Inference.Images;

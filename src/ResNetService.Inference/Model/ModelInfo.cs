@@ -1,5 +1,5 @@
 using ResNetService.Inference.Features;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Inference.Model;
 
@@ -56,6 +56,13 @@ public sealed record ModelInfo
     public required IReadOnlyDictionary<string, SettingSource> SettingSources { get; init; }
     /// <summary>The file's raw <c>metadata_props</c>.</summary>
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+
+    /// <summary>The one check of a class index against this model's classes, for the API's early refusal and the classifier alike.</summary>
+    /// <exception cref="UnknownClassException"><paramref name="classIndex"/> is not one of the classes.</exception>
+    public int ThrowIfNotAClass(int classIndex) =>
+        classIndex >= 0 && classIndex < Classes
+            ? classIndex
+            : throw new UnknownClassException($"Class {classIndex} does not exist; model '{Name}' has classes 0 to {Classes - 1}.");
 }
 
 /// <summary>Values of <see cref="ModelInfo.OutputKind"/>.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using ResNetService.Inference.Preprocessing;
-using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
+using ResNetService.Onnx.ModelFile;
+using Keys = ResNetService.Onnx.ModelFile.ModelMetadataKeys;
 
 namespace ResNetService.Inference.Model;
 

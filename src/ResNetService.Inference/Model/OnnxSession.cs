@@ -7,7 +7,7 @@ using ResNetService.Inference.Batching;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Memory;
-using Keys = ResNetService.Inference.Model.ModelMetadataKeys;
+using Keys = ResNetService.Onnx.ModelFile.ModelMetadataKeys;
 using ResNetService.Onnx.ResNet;
 
 namespace ResNetService.Inference.Model;

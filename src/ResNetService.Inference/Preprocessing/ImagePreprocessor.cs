@@ -1,3 +1,4 @@
+using ResNetService.Onnx.ModelFile;
 using SkiaSharp;
 
 namespace ResNetService.Inference.Preprocessing;

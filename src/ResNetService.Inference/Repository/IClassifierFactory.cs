@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Serving;
 
 namespace ResNetService.Inference.Repository;
 
@@ -14,7 +14,7 @@ namespace ResNetService.Inference.Repository;
 /// </summary>
 public interface IClassifierFactory
 {
-    IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version);
+    IImageModel Create(OnnxSession session, BatchingOptions batching, long version);
 }
 
 /// <summary>
@@ -24,6 +24,6 @@ public interface IClassifierFactory
 public sealed class ClassifierFactory(IOptions<ImageLimits> limits, IOptions<ImageDecoding> decoding, ILoggerFactory loggers, MemoryBudget memory)
     : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
+    public IImageModel Create(OnnxSession session, BatchingOptions batching, long version) =>
         new ImageClassifier(session, batching, limits.Value, loggers.CreateLogger<ImageClassifier>(), version, memory, decoding: decoding.Value);
 }

@@ -1,5 +1,5 @@
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
+using ResNetService.Inference.Serving;
 
 namespace ResNetService.Inference.Repository;
 
@@ -7,13 +7,14 @@ namespace ResNetService.Inference.Repository;
 /// One load of a version (its session, classifier and batcher), counted while requests use it. A reload replaces it atomically; this one
 /// is then retired: it takes no new requests, and is disposed when the last request that started on it has finished.
 /// </summary>
-public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint file, BatchingOptions batching)
+public sealed class LoadedVersion(IImageModel model, FileFingerprint file, BatchingOptions batching)
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _users;
     private int _retired;
 
-    public IImageClassifier Classifier { get; } = classifier;
+    /// <summary>What this load answers: classification, embeddings, explanations and raw tensor runs.</summary>
+    public IImageModel Model { get; } = model;
 
     /// <summary>The file as it was when this version was loaded.</summary>
     public FileFingerprint File { get; } = file;
@@ -52,7 +53,7 @@ public sealed class LoadedVersion(IImageClassifier classifier, FileFingerprint f
         }
 
         await _drained.Task;
-        if (Classifier is IAsyncDisposable disposable)
+        if (Model is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
         }

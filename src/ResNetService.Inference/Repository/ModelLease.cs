@@ -1,4 +1,4 @@
-using ResNetService.Inference.Classification;
+using ResNetService.Inference.Serving;
 
 namespace ResNetService.Inference.Repository;
 
@@ -10,7 +10,17 @@ public sealed class ModelLease(LoadedVersion loaded, long version) : IDisposable
 {
     private int _disposed;
 
-    public IImageClassifier Classifier => loaded.Classifier;
+    // One loaded model answers every kind of call; each caller takes the part it uses.
+    public IImageClassifier Classifier => loaded.Model;
+
+    public IImageEmbedder Embedder => loaded.Model;
+
+    public IImageExplainer Explainer => loaded.Model;
+
+    public ITensorInference Tensors => loaded.Model;
+
+    /// <summary>Readiness, model info, statistics and the cheap refusals, for callers that run nothing.</summary>
+    public IModelAdmission Admission => loaded.Model;
 
     /// <summary>The version the session serves.</summary>
     public long Version { get; } = version;

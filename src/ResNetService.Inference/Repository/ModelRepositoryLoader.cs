@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 

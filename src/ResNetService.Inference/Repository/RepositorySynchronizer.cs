@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Telemetry;

@@ -23,7 +23,7 @@ public sealed class ServedVersion(long version, string path, bool selected)
     public string? Reason => _failure;
 
     public ModelVersionState State =>
-        _current is { Classifier.IsReady: true } ? ModelVersionState.Ready
+        _current is { Model.IsReady: true } ? ModelVersionState.Ready
         : _failure is not null && _selected ? ModelVersionState.Unavailable
         : _selected ? ModelVersionState.Loading
         : ModelVersionState.NotLoaded;
@@ -40,12 +40,12 @@ public sealed class ServedVersion(long version, string path, bool selected)
         // A reload may retire the load between reading and entering it: then read the new one.
         while (_current is { } loaded)
         {
-            if (loaded.Classifier.IsReady && loaded.TryEnter())
+            if (loaded.Model.IsReady && loaded.TryEnter())
             {
                 return new ModelLease(loaded, Version);
             }
 
-            if (!loaded.Classifier.IsReady)
+            if (!loaded.Model.IsReady)
             {
                 break;
             }

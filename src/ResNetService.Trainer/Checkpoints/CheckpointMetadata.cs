@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Trainer.Checkpoints;
 

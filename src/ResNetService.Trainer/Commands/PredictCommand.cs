@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Serving;
 using ResNetService.Trainer.Cli;
 
 namespace ResNetService.Trainer.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Cli;
 using ResNetService.Trainer.Data;

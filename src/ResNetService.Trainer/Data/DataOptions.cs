@@ -1,4 +1,4 @@
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 
 namespace ResNetService.Trainer.Data;
 

@@ -1,4 +1,5 @@
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using SkiaSharp;
 
 namespace ResNetService.Trainer.Data;

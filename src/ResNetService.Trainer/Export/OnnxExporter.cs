@@ -1,5 +1,5 @@
-using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.Protos;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;

@@ -1,6 +1,7 @@
 using ResNetService.Inference;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Topology;
 using ResNetService.Trainer.Model;
 using static TorchSharp.torch;

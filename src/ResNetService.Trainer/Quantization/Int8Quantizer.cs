@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using ResNetService.Inference.Model;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.Protos;
 using ResNetService.Quantization;
 using ResNetService.Trainer.Data;
@@ -99,7 +100,7 @@ public static class Int8Quantizer
         return images.Count > 0 ? images : throw new DataSetException("The calibration set is empty: the data source has no training images.");
     }
 
-    private static IEnumerable<(float[] Data, int Rows)> Batches(ImageSet set, IReadOnlyList<int> indices, Inference.Preprocessing.PreprocessingSettings settings, int batchSize)
+    private static IEnumerable<(float[] Data, int Rows)> Batches(ImageSet set, IReadOnlyList<int> indices, PreprocessingSettings settings, int batchSize)
     {
         using var input = new OnnxInput(settings);
         var buffer = new float[batchSize * input.Length];

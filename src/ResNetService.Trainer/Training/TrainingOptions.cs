@@ -1,4 +1,4 @@
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Topology;
 
 namespace ResNetService.Trainer.Training;

@@ -4,11 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Repository;
+using ResNetService.Inference.Serving;
 using ResNetService.TestSupport;
 using Serilog.Events;
 

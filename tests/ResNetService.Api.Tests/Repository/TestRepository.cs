@@ -1,6 +1,5 @@
 using System.Text.Json;
-using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 

@@ -1,8 +1,8 @@
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Repository;
+using ResNetService.Inference.Serving;
 
 namespace ResNetService.Api.Tests.Support;
 
@@ -10,9 +10,9 @@ namespace ResNetService.Api.Tests.Support;
 /// Hands the service one classifier the test built (a gate in front of a real session); the session the service loaded
 /// for it is not needed and is disposed.
 /// </summary>
-public sealed class FixedClassifierFactory(IImageClassifier classifier) : IClassifierFactory
+public sealed class FixedClassifierFactory(IImageModel classifier) : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version)
+    public IImageModel Create(OnnxSession session, BatchingOptions batching, long version)
     {
         session.Dispose();
         return classifier;
@@ -22,7 +22,7 @@ public sealed class FixedClassifierFactory(IImageClassifier classifier) : IClass
 /// <summary>Serves every loaded session through a classifier already unloaded: the service while no version of a model serves.</summary>
 public sealed class UnloadedClassifierFactory : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version)
+    public IImageModel Create(OnnxSession session, BatchingOptions batching, long version)
     {
         var classifier = new ImageClassifier(session, batching, new ImageLimits());
         classifier.DisposeAsync().AsTask().GetAwaiter().GetResult();

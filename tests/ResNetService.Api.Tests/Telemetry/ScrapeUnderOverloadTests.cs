@@ -13,6 +13,7 @@ using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Repository;
+using ResNetService.Inference.Serving;
 using ResNetService.Inference.Telemetry;
 using ResNetService.TestSupport;
 using ResNetService.Onnx.ResNet;
@@ -94,7 +95,7 @@ public sealed class ScrapeUnderOverloadTests
 
         public StuckClassifier? Created { get; private set; }
 
-        public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
+        public IImageModel Create(OnnxSession session, BatchingOptions batching, long version) =>
             Created = new StuckClassifier(_real.Create(session, batching, version));
     }
 
@@ -102,13 +103,13 @@ public sealed class ScrapeUnderOverloadTests
     /// The default model's classifier with a gate in front: each image first passes a batcher (queue of one) whose
     /// model blocks until released, then the real classifier answers it.
     /// </summary>
-    public sealed class StuckClassifier : IImageClassifier, IAsyncDisposable
+    public sealed class StuckClassifier : IImageModel, IAsyncDisposable
     {
-        private readonly IImageClassifier _real;
+        private readonly IImageModel _real;
         private readonly ModelTelemetry _telemetry;
         private readonly DynamicBatcher _batcher;
 
-        public StuckClassifier(IImageClassifier real)
+        public StuckClassifier(IImageModel real)
         {
             _real = real;
             _telemetry = new ModelTelemetry(Name, 1, "GatedExecutionProvider");

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 

@@ -8,9 +8,10 @@ using ResNetService.Api.Proxies;
 using ResNetService.Api.RateLimiting;
 using ResNetService.Api.Uploads;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Images;
+using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Memory;
+using ResNetService.Inference.Model;
 
 namespace ResNetService.Deployment.Tests.Support;
 

@@ -1,11 +1,11 @@
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Explanations;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Inference.Serving;
 using ResNetService.Inference.Tests.Features;
 using SkiaSharp;
 

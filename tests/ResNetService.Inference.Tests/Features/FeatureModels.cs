@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.Protos;
 
 namespace ResNetService.Inference.Tests.Features;
@@ -15,7 +16,7 @@ internal static class FeatureModels
     public static Dictionary<string, string> Metadata64()
     {
         var metadata = ModelFiles.SmallModelMetadata();
-        metadata[Model.ModelMetadataKeys.ImageSize] = "64";
+        metadata[ModelMetadataKeys.ImageSize] = "64";
         return metadata;
     }
 
@@ -35,8 +36,8 @@ internal static class FeatureModels
 
         if (declare)
         {
-            copy.MetadataProps.Add(new StringStringEntryProto { Key = Model.ModelMetadataKeys.EmbeddingOutput, Value = Embedding });
-            copy.MetadataProps.Add(new StringStringEntryProto { Key = Model.ModelMetadataKeys.FeatureMapOutput, Value = FeatureMap });
+            copy.MetadataProps.Add(new StringStringEntryProto { Key = ModelMetadataKeys.EmbeddingOutput, Value = Embedding });
+            copy.MetadataProps.Add(new StringStringEntryProto { Key = ModelMetadataKeys.FeatureMapOutput, Value = FeatureMap });
         }
 
         return copy;

@@ -1,11 +1,12 @@
 using Microsoft.ML.OnnxRuntime;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Inference.Serving;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.ResNet;
 using ResNetService.TestSupport;
 using ResNetService.Topology;

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Serving;
 using ResNetService.Inference.Telemetry;
 using ResNetService.Inference.Tests.Telemetry;
 

@@ -1,4 +1,4 @@
-using ResNetService.Inference.Model;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Training;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Topology;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Tests.Support;

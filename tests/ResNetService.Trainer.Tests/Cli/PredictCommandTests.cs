@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 using SkiaSharp;

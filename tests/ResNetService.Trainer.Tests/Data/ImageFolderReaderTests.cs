@@ -1,4 +1,4 @@
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Trainer.Data;
 using ResNetService.Trainer.Tests.Support;
 using SkiaSharp;

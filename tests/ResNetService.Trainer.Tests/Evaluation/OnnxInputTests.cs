@@ -1,4 +1,5 @@
 using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Trainer.Evaluation;
 
 namespace ResNetService.Trainer.Tests.Evaluation;

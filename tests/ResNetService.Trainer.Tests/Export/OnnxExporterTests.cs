@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using ResNetService.Inference.Model;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Onnx.ResNet;
 using ResNetService.Topology;
 using ResNetService.Trainer.Export;

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
 using ResNetService.Onnx.Graph;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 using ResNetService.Trainer.Tests.Cli;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using ResNetService.Inference.Batching;
-using ResNetService.Inference.Classification;
 using ResNetService.Inference.ExecutionProviders;
 using ResNetService.Inference.Images;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Serving;
 using ResNetService.Trainer.Data;
 using SkiaSharp;
 using Xunit.Abstractions;

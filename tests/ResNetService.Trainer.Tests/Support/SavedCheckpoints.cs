@@ -1,4 +1,4 @@
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.Topology;
 using ResNetService.Trainer.Checkpoints;
 using ResNetService.Trainer.Tests.Export;

@@ -1,6 +1,6 @@
 using ResNetService.Onnx.Protos;
 
-namespace ResNetService.Inference.Model;
+namespace ResNetService.Onnx.ModelFile;
 
 /// <summary>
 /// The number format a model computes in, told by its graph rather than by its metadata, so that a model quantized by

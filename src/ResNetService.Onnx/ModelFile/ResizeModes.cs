@@ -1,4 +1,4 @@
-namespace ResNetService.Inference.Preprocessing;
+namespace ResNetService.Onnx.ModelFile;
 
 /// <summary>Values of <see cref="PreprocessingSettings.ResizeMode"/> and of the <c>resize_mode</c> model metadata.</summary>
 public static class ResizeModes

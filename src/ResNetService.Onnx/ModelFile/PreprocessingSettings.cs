@@ -1,4 +1,4 @@
-namespace ResNetService.Inference.Preprocessing;
+namespace ResNetService.Onnx.ModelFile;
 
 /// <summary>
 /// How a decoded image becomes the network's input: a square of <see cref="ImageSize"/> pixels, normalised per

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ResNetService.Inference.Batching;
+using ResNetService.Inference.Classification;
 using ResNetService.Inference.Explanations;
 using ResNetService.Inference.Features;
 using ResNetService.Inference.Images;
@@ -8,17 +9,18 @@ using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
 using ResNetService.Inference.Preprocessing;
 using ResNetService.Inference.Telemetry;
+using ResNetService.Onnx.ModelFile;
 using SkiaSharp;
 using ResNetService.Onnx.ResNet;
 
-namespace ResNetService.Inference.Classification;
+namespace ResNetService.Inference.Serving;
 
 /// <summary>
 /// A loaded model behind a dynamic batcher. Each call decodes and preprocesses on the caller's thread straight into a
 /// pooled row, queues only the model run, and ranks its own output row. With a <see cref="MemoryBudget"/>, each decode
 /// first waits (asynchronously) for its weight in the budget, told from the image's header.
 /// </summary>
-public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
+public sealed class ImageClassifier : IImageModel, IAsyncDisposable
 {
     /// <summary>The smallest side an explanation's view is drawn at, so that small networks' heatmaps can be seen.</summary>
     public const int ExplanationViewSize = 224;
@@ -118,7 +120,7 @@ public sealed class ImageClassifier : IImageClassifier, IAsyncDisposable
 
         if (classIndex is { } requested)
         {
-            UnknownClassException.ThrowIfNotAClass(requested, _info);
+            _info.ThrowIfNotAClass(requested);
         }
 
         EnsureRoom(1);

@@ -1,6 +1,4 @@
-using ResNetService.Inference.Preprocessing;
-
-namespace ResNetService.Inference.Model;
+namespace ResNetService.Onnx.ModelFile;
 
 /// <summary>
 /// Keys of the ONNX <c>metadata_props</c> the trainer writes and the service reads. They are the public contract

@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ResNetService.Inference.ExecutionProviders;
-using ResNetService.Inference.Model;
 
-namespace ResNetService.Inference.Hosting;
+namespace ResNetService.Inference.Model;
 
 /// <summary>Which model to serve and how (configuration section <c>Model</c>).</summary>
 public sealed class ModelOptions

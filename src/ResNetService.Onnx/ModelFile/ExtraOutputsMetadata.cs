@@ -1,6 +1,6 @@
 using ResNetService.Onnx.ResNet;
 
-namespace ResNetService.Inference.Model;
+namespace ResNetService.Onnx.ModelFile;
 
 /// <summary>
 /// The <c>metadata_props</c> entries that name a ResNet file's extra graph outputs, for whoever writes such a file

@@ -1,4 +1,4 @@
-namespace ResNetService.Inference.Preprocessing;
+namespace ResNetService.Onnx.ModelFile;
 
 /// <summary>Values of <see cref="PreprocessingSettings.ColorMode"/> and of the <c>color_mode</c> model metadata.</summary>
 public static class ColorModes

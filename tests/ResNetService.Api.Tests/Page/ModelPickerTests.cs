@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 using ResNetService.Api.Classification;
 using ResNetService.Api.Models;
 using ResNetService.Api.Tests.Support;
-using ResNetService.Inference.Model;
+using ResNetService.Onnx.ModelFile;
 using static Microsoft.Playwright.Assertions;
 using static ResNetService.Api.Tests.Page.PageProbes;
 

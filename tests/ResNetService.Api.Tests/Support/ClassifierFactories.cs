@@ -36,6 +36,6 @@ public sealed class UnloadedClassifierFactory : IClassifierFactory
 /// </summary>
 public sealed class ClockedClassifierFactory(TimeProvider clock) : IClassifierFactory
 {
-    public IImageClassifier Create(OnnxSession session, BatchingOptions batching, long version) =>
+    public IImageModel Create(OnnxSession session, BatchingOptions batching, long version) =>
         new ImageClassifier(session, batching, new ImageLimits(), version: version, timeProvider: clock);
 }

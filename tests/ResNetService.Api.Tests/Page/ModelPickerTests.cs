@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ResNetService.Api.Classification;
+using ResNetService.Api.Embeddings;
 using ResNetService.Api.Models;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Inference.Model;
@@ -94,6 +97,42 @@ public sealed class ModelPickerTests(RepositoryPageFixture fixture) : IClassFixt
         await Expect(Field(page, "classes")).ToHaveTextAsync($"3: {string.Join(", ", RepositoryPageFixture.Int8Labels)}");
         await ExpectPredictionsAsync(page, answer);
         await Expect(page.Locator("#preview-caption")).ToHaveTextAsync("picture.jpg");
+        Assert.Empty(session.ScriptErrors);
+    }
+
+    [Fact]
+    public async Task The_embedding_panel_shows_the_chosen_version_embedding_and_offers_its_values_for_download()
+    {
+        var image = TestImages.Png(10);
+        var answer = await EmbedAsync(fixture.Client, image, Letters1);
+        var byDefault = await EmbedAsync(fixture.Client, image);
+        var latest = await EmbedAsync(fixture.Client, image, Letters2);
+        Assert.NotEqual(byDefault.Embedding, answer.Embedding); // so the page cannot pass by asking another model
+        Assert.NotEqual(latest.Embedding, answer.Embedding);
+        var positive = answer.Embedding.Count(value => value > 0);
+        Assert.InRange(positive, 1, answer.Dimensions - 1); // a count the page could get wrong either way
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+
+        await page.Locator("#model-select").SelectOptionAsync($"{RepositoryPageFixture.Letters}/1");
+        await Expect(Field(page, "version")).ToHaveTextAsync("1");
+        await UploadAsync(page, image);
+
+        await Expect(page.Locator("#embedding-dimensions")).ToHaveTextAsync(answer.Dimensions.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#embedding-positive")).ToHaveTextAsync(positive.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#embedding-strip")).ToBeVisibleAsync();
+        await Expect(page.Locator("#embedding-strip")).ToHaveAttributeAsync("aria-label", new Regex($"{answer.Dimensions} values"));
+        await Expect(page.Locator("#embedding-download")).ToHaveAttributeAsync("download", $"embedding-{RepositoryPageFixture.Letters}-v1.json");
+        var saved = JsonSerializer.Deserialize<EmbeddingResponse>(await LinkedTextAsync(page, "#embedding-download"), Requests.Json)!;
+        Assert.Equal(RepositoryPageFixture.Letters, saved.Model);
+        Assert.Equal(answer.Dimensions, saved.Dimensions);
+        Assert.True(saved.Normalized);
+        Assert.Equal(answer.Embedding.Count, saved.Embedding.Count);
+        for (var i = 0; i < answer.Embedding.Count; i++)
+        {
+            Assert.Equal(answer.Embedding[i], saved.Embedding[i], 1e-6);
+        }
+
         Assert.Empty(session.ScriptErrors);
     }
 

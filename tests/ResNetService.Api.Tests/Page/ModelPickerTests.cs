@@ -137,6 +137,31 @@ public sealed class ModelPickerTests(RepositoryPageFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_model_without_an_embedding_says_why_in_the_embedding_panel_and_still_shows_its_guesses()
+    {
+        const string prefix = $"/models/{RepositoryPageFixture.NoEmbedding}/versions/1";
+        var image = TestImages.Png(11);
+        var answer = await ClassifyAsync(fixture.Client, image, prefix);
+        using var refused = await fixture.Client.PostAsync(prefix + "/embed?normalize=true", Requests.Multipart("image", image));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.ReadProblemAsync();
+        Assert.EndsWith(":output-unavailable", problem.Type);
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+
+        await page.Locator("#model-select").SelectOptionAsync($"{RepositoryPageFixture.NoEmbedding}/1");
+        await Expect(Field(page, "name")).ToHaveTextAsync(RepositoryPageFixture.NoEmbedding);
+        await UploadAsync(page, image);
+
+        await Expect(page.Locator("#embedding-note")).ToHaveTextAsync($"{problem.Title}: {problem.Detail}");
+        await ExpectPredictionsAsync(page, answer);
+        await Expect(page.Locator("#embedding-facts")).ToBeHiddenAsync();
+        await Expect(page.Locator("#embedding-download")).ToBeHiddenAsync();
+        await Expect(page.Locator("#error")).ToBeHiddenAsync(); // the page itself did not fail
+        Assert.Empty(session.ScriptErrors);
+    }
+
+    [Fact]
     public async Task A_model_unloaded_while_chosen_shows_the_api_problem_and_a_notice_and_leaves_the_list()
     {
         var spare = RepositoryPageFixture.Spare;

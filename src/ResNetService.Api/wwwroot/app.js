@@ -1,10 +1,11 @@
 // The try-it page: lists the ready models of GET /models in a picker, sends the chosen picture to the chosen model's
-// POST .../classify and POST .../explain, and shows that model's description. Plain browser JavaScript, no framework
+// POST .../classify, POST .../explain and POST .../embed, and shows that model's description. Plain browser JavaScript, no framework
 // and no build step. Addresses are relative, so the page also works when the service is served under a path prefix.
 "use strict";
 
 const LABELS_SHOWN_IN_FULL = 20;
 const LABELS_SHOWN_OF_MANY = 10;
+const EMBEDDING_STRIP_COLUMNS = 256;
 
 const elements = {
     dropZone: document.getElementById("drop-zone"),
@@ -25,6 +26,13 @@ const elements = {
     heatmapCaption: document.getElementById("heatmap-caption"),
     heatmapNote: document.getElementById("heatmap-note"),
     heatmapLegend: document.getElementById("heatmap-legend"),
+    embeddingNote: document.getElementById("embedding-note"),
+    embeddingFacts: document.getElementById("embedding-facts"),
+    embeddingDimensions: document.getElementById("embedding-dimensions"),
+    embeddingPositive: document.getElementById("embedding-positive"),
+    embeddingStrip: document.getElementById("embedding-strip"),
+    embeddingLegend: document.getElementById("embedding-legend"),
+    embeddingDownload: document.getElementById("embedding-download"),
     modelStatus: document.getElementById("model-status"),
     modelInfo: document.getElementById("model-info"),
 };
@@ -260,7 +268,98 @@ async function explain(state, prediction) {
     }
 }
 
-/** Shows the picture, asks the chosen model's POST .../classify for its top classes, then a heatmap of the best one. */
+function resetEmbedding() {
+    elements.embeddingNote.textContent = "";
+    elements.embeddingFacts.hidden = true;
+    elements.embeddingStrip.hidden = true;
+    elements.embeddingLegend.hidden = true;
+    elements.embeddingDownload.hidden = true;
+    elements.embeddingDownload.removeAttribute("href");
+}
+
+/**
+ * Draws the values as a strip, one column per run of neighbouring values (its largest), the more opaque the larger.
+ * Embeddings come out of a ReLU then an average, so no value is below zero; zero leaves the strip's background.
+ */
+function drawEmbeddingStrip(values, largest) {
+    const canvas = elements.embeddingStrip;
+    const columns = Math.min(values.length, EMBEDDING_STRIP_COLUMNS);
+    const perColumn = Math.ceil(values.length / columns);
+    canvas.width = columns;
+    const context = canvas.getContext("2d");
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.fillStyle = getComputedStyle(canvas).color; // the page's accent, light or dark
+    for (let column = 0; column < columns; column++) {
+        const run = values.slice(column * perColumn, (column + 1) * perColumn);
+        const value = run.length > 0 ? Math.max(...run) : 0;
+        context.globalAlpha = largest > 0 ? Math.max(0, Math.min(1, value / largest)) : 0;
+        context.fillRect(column, 0, 1, canvas.height);
+    }
+
+    context.globalAlpha = 1;
+    canvas.setAttribute("aria-label", perColumn > 1
+        ? `A strip of the ${values.length} values, ${perColumn} to a column: the darker, the larger`
+        : `A strip of the ${values.length} values: the darker, the larger`);
+}
+
+/** The file name a downloaded embedding gets: the model and version it came from. */
+function embeddingFileName(state, answer) {
+    const name = (state.model.name || answer.model || "model").replace(/[^A-Za-z0-9._-]+/g, "-");
+    return state.model.version === null ? `embedding-${name}.json` : `embedding-${name}-v${state.model.version}.json`;
+}
+
+/**
+ * Asks the chosen model's POST .../embed?normalize=true for the picture's embedding and shows its size, how many values
+ * are above zero, a strip of them and a link to download them. A model without an embedding says why in the panel.
+ */
+async function embed(state) {
+    resetEmbedding();
+    elements.embeddingNote.textContent = "Working out the embedding…";
+    try {
+        const response = await postImage(`${state.model.prefix}embed?normalize=true`, state.file, state.controller.signal);
+        const answer = await response.json();
+        if (state !== current) {
+            return;
+        }
+
+        const values = answer.embedding || [];
+        const largest = values.reduce((max, value) => Math.max(max, value), 0);
+        elements.embeddingDimensions.textContent = String(answer.dimensions);
+        elements.embeddingPositive.textContent = String(values.filter((value) => value > 0).length);
+        drawEmbeddingStrip(values, largest);
+        elements.embeddingLegend.lastElementChild.textContent = `${largest.toPrecision(3)}, the largest`;
+
+        const saved = {
+            model: answer.model,
+            version: state.model.version,
+            dimensions: answer.dimensions,
+            normalized: answer.normalized,
+            embedding: values,
+        };
+        const download = URL.createObjectURL(new Blob([JSON.stringify(saved)], { type: "application/json" }));
+        state.urls.push(download);
+        elements.embeddingDownload.href = download;
+        elements.embeddingDownload.download = embeddingFileName(state, answer);
+
+        elements.embeddingNote.textContent = "";
+        elements.embeddingFacts.hidden = false;
+        elements.embeddingStrip.hidden = false;
+        elements.embeddingLegend.hidden = false;
+        elements.embeddingDownload.hidden = false;
+    } catch (error) {
+        if (error.name === "AbortError" || state !== current) {
+            return;
+        }
+
+        // The problem says why (a model with no embedding answers 400 output-unavailable); refreshing the list of models
+        // after a model went away is left to classify and explain, which ask the same model.
+        const hint = isModelUnavailable(error) ? "" : hintFor(error);
+        const text = error.detail ? `${error.title}: ${error.detail}` : (error.title || error.message);
+        elements.embeddingNote.textContent = hint ? `${text} ${hint}` : text;
+    }
+}
+
+/** Shows the picture, asks the chosen model's POST .../classify for its top classes, then a heatmap of the best one and its embedding. */
 async function classify(file) {
     release(current);
     const state = { file, model: chosenModel, controller: new AbortController(), urls: [], predictions: [], explanations: 0 };
@@ -270,6 +369,7 @@ async function classify(file) {
     elements.results.hidden = true;
     elements.predictions.replaceChildren();
     resetHeatmap();
+    resetEmbedding();
     setStatus(`Looking at ${file.name || "your picture"}${state.model.name ? ` with ${describeChoice(state.model)}` : ""}…`);
 
     try {
@@ -288,6 +388,7 @@ async function classify(file) {
         elements.previewCaption.textContent = file.name || "";
         renderPredictions(state);
         elements.results.hidden = false;
+        embed(state); // Beside the heatmap, in its own panel: it shows its own answer or problem.
         if (state.predictions.length > 0) {
             await explain(state, state.predictions[0]);
         } else {

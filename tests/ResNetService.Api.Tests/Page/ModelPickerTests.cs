@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ResNetService.Api.Classification;
+using ResNetService.Api.Embeddings;
 using ResNetService.Api.Models;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Onnx.ModelFile;
@@ -94,6 +97,67 @@ public sealed class ModelPickerTests(RepositoryPageFixture fixture) : IClassFixt
         await Expect(Field(page, "classes")).ToHaveTextAsync($"3: {string.Join(", ", RepositoryPageFixture.Int8Labels)}");
         await ExpectPredictionsAsync(page, answer);
         await Expect(page.Locator("#preview-caption")).ToHaveTextAsync("picture.jpg");
+        Assert.Empty(session.ScriptErrors);
+    }
+
+    [Fact]
+    public async Task The_embedding_panel_shows_the_chosen_version_embedding_and_offers_its_values_for_download()
+    {
+        var image = TestImages.Png(10);
+        var answer = await EmbedAsync(fixture.Client, image, Letters1);
+        var byDefault = await EmbedAsync(fixture.Client, image);
+        var latest = await EmbedAsync(fixture.Client, image, Letters2);
+        Assert.NotEqual(byDefault.Embedding, answer.Embedding); // so the page cannot pass by asking another model
+        Assert.NotEqual(latest.Embedding, answer.Embedding);
+        var positive = answer.Embedding.Count(value => value > 0);
+        Assert.InRange(positive, 1, answer.Dimensions - 1); // a count the page could get wrong either way
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+
+        await page.Locator("#model-select").SelectOptionAsync($"{RepositoryPageFixture.Letters}/1");
+        await Expect(Field(page, "version")).ToHaveTextAsync("1");
+        await UploadAsync(page, image);
+
+        await Expect(page.Locator("#embedding-dimensions")).ToHaveTextAsync(answer.Dimensions.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#embedding-positive")).ToHaveTextAsync(positive.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#embedding-strip")).ToBeVisibleAsync();
+        await Expect(page.Locator("#embedding-strip")).ToHaveAttributeAsync("aria-label", new Regex($"{answer.Dimensions} values"));
+        await Expect(page.Locator("#embedding-download")).ToHaveAttributeAsync("download", $"embedding-{RepositoryPageFixture.Letters}-v1.json");
+        var saved = JsonSerializer.Deserialize<EmbeddingResponse>(await LinkedTextAsync(page, "#embedding-download"), Requests.Json)!;
+        Assert.Equal(RepositoryPageFixture.Letters, saved.Model);
+        Assert.Equal(answer.Dimensions, saved.Dimensions);
+        Assert.True(saved.Normalized);
+        Assert.Equal(answer.Embedding.Count, saved.Embedding.Count);
+        for (var i = 0; i < answer.Embedding.Count; i++)
+        {
+            Assert.Equal(answer.Embedding[i], saved.Embedding[i], 1e-6);
+        }
+
+        Assert.Empty(session.ScriptErrors);
+    }
+
+    [Fact]
+    public async Task A_model_without_an_embedding_says_why_in_the_embedding_panel_and_still_shows_its_guesses()
+    {
+        const string prefix = $"/models/{RepositoryPageFixture.NoEmbedding}/versions/1";
+        var image = TestImages.Png(11);
+        var answer = await ClassifyAsync(fixture.Client, image, prefix);
+        using var refused = await fixture.Client.PostAsync(prefix + "/embed?normalize=true", Requests.Multipart("image", image));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.ReadProblemAsync();
+        Assert.EndsWith(":output-unavailable", problem.Type);
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+
+        await page.Locator("#model-select").SelectOptionAsync($"{RepositoryPageFixture.NoEmbedding}/1");
+        await Expect(Field(page, "name")).ToHaveTextAsync(RepositoryPageFixture.NoEmbedding);
+        await UploadAsync(page, image);
+
+        await Expect(page.Locator("#embedding-note")).ToHaveTextAsync($"{problem.Title}: {problem.Detail}");
+        await ExpectPredictionsAsync(page, answer);
+        await Expect(page.Locator("#embedding-facts")).ToBeHiddenAsync();
+        await Expect(page.Locator("#embedding-download")).ToBeHiddenAsync();
+        await Expect(page.Locator("#error")).ToBeHiddenAsync(); // the page itself did not fail
         Assert.Empty(session.ScriptErrors);
     }
 

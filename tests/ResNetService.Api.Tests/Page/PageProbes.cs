@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ResNetService.Api.Classification;
+using ResNetService.Api.Embeddings;
 using ResNetService.Api.Tests.Support;
 using SkiaSharp;
 
@@ -43,6 +44,18 @@ internal static class PageProbes
         await Requests.EnsureSuccessAsync(response);
         return (await response.Content.ReadFromJsonAsync<ClassificationResponse>(Requests.Json))!;
     }
+
+    /// <summary>What <c>POST {prefix}/embed?normalize=true</c> answers for the image, asked directly, as the page asks.</summary>
+    public static async Task<EmbeddingResponse> EmbedAsync(HttpClient client, byte[] image, string prefix = "")
+    {
+        using var response = await client.PostAsync(prefix + "/embed?normalize=true", Requests.Multipart("image", image));
+        await Requests.EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<EmbeddingResponse>(Requests.Json))!;
+    }
+
+    /// <summary>The text of the file a link offers for download (the object URL the page made), fetched in the page.</summary>
+    public static Task<string> LinkedTextAsync(IPage page, string selector) =>
+        page.Locator(selector).EvaluateAsync<string>("async link => await (await fetch(link.href)).text()");
 
     /// <summary>The heatmap PNG <c>POST {prefix}/explain</c> answers for the image, asked directly.</summary>
     public static async Task<byte[]> ExplainAsync(HttpClient client, byte[] image, int? classIndex = null, string prefix = "")

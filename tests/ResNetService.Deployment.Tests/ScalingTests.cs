@@ -1,0 +1,222 @@
+using System.Globalization;
+using k8s.Models;
+using ResNetService.Deployment.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace ResNetService.Deployment.Tests;
+
+/// <summary>
+/// Scaling on queueing and the cluster's safety nets: every kustomization under docker/ builds, its core objects are
+/// valid Kubernetes objects, the autoscalers (KEDA's ScaledObject, the HPA on prometheus-adapter's metric) ask for
+/// metrics the service exports and scale the Deployment, and the PodDisruptionBudgets, startup probes and topology
+/// spread fit the Deployments. The ScaledObject is checked here against the service, not yet against KEDA's CRD schema.
+/// </summary>
+public sealed class ScalingTests
+{
+    private const string CpuDeployment = "resnet-service";
+    private const string GpuDeployment = "resnet-service-gpu";
+    private const string Base = KubernetesManifests.Folder;
+    private const string Keda = "docker/k8s-overlays/keda";
+    private const string Adapter = "docker/k8s-overlays/prometheus-adapter";
+    private const string ScaledObjectFile = $"{Keda}/scaledobject.yaml";
+    private const string AdapterValuesFile = $"{Adapter}/adapter-values.yaml";
+
+    /// <summary>
+    /// The slowest of three measured starts on the shipped models (models/model.onnx and models/repository, 2 intra-op threads), until
+    /// /health/ready first answered 200, see docs/kubernetes.md ("Startup probe") for the runs and the machine.
+    /// </summary>
+    private static readonly TimeSpan MeasuredModelLoad = TimeSpan.FromSeconds(18.7);
+
+    private readonly KubernetesManifests _manifests = new();
+
+    private static ServicePorts Ports => ServicePorts.Of(DockerfileModel.Load(Repository.PathOf("Dockerfile")));
+
+    public static TheoryData<string> Kustomizations => [.. KustomizeBuilds.Folders];
+
+    [Fact]
+    public void The_base_and_both_overlays_are_among_the_kustomizations_found()
+    {
+        Assert.Subset(KustomizeBuilds.Folders.ToHashSet(), new HashSet<string> { Base, Keda, Adapter });
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public void Every_kustomization_builds_into_valid_core_objects(string folder)
+    {
+        var built = KustomizeBuilds.Build(folder);
+
+        Assert.NotEmpty(KustomizeBuilds.Documents(built));
+        Assert.All(KustomizeBuilds.CoreObjects(built), o => Assert.NotNull(o));
+    }
+
+    [Theory]
+    [InlineData(Base, "Resource")]
+    [InlineData(Adapter, "Pods")]
+    [InlineData(Keda, null)]
+    public void Each_build_has_one_autoscaler_for_the_cpu_deployment(string folder, string? hpaMetricType)
+    {
+        var built = KustomizeBuilds.Build(folder);
+        var autoscalers = KustomizeBuilds.CoreObjects(built).OfType<V2HorizontalPodAutoscaler>().ToList();
+        var scaledObjects = ScaledObjects(built);
+
+        // Two autoscalers on one Deployment would fight; KEDA makes its own HPA from the ScaledObject.
+        Assert.Equal(1, autoscalers.Count + scaledObjects.Count);
+        Assert.Equal(hpaMetricType, autoscalers.SingleOrDefault()?.Spec.Metrics.Single().Type);
+        Assert.Contains(KustomizeBuilds.CoreObjects(built).OfType<V1Deployment>(), d => d.Metadata.Name == CpuDeployment);
+    }
+
+    [Fact]
+    public void The_scaled_object_scales_the_deployment_on_queue_wait_that_the_service_exports()
+    {
+        var built = KustomizeBuilds.Build(Keda);
+        var scaledObject = Assert.Single(ScaledObjects(built));
+        var target = scaledObject.Map("spec", "scaleTargetRef");
+        var trigger = Assert.Single(scaledObject.List("spec", "triggers"));
+        var query = trigger.Text("metadata", "query") ?? "";
+
+        Assert.Equal("keda.sh/v1alpha1", scaledObject.Text("apiVersion"));
+        Assert.Equal(("apps/v1", "Deployment", CpuDeployment), (target.Text("apiVersion"), target.Text("kind"), target.Text("name")));
+        Assert.Contains(KustomizeBuilds.CoreObjects(built).OfType<V1Deployment>(), d => d.Metadata.Name == target.Text("name"));
+        Assert.Equal("prometheus", trigger.Text("type"));
+        Assert.Equal(["resnet_service_queue_wait_time_seconds_bucket"], ExportedMetrics.MentionedIn(query));
+        Assert.All(ExportedMetrics.MentionedIn(query), name => Assert.Contains(name, ExportedMetrics.Names));
+        AssertReplicasLeaveOneThroughADrain(int.Parse(scaledObject.Text("spec", "minReplicaCount")!), int.Parse(scaledObject.Text("spec", "maxReplicaCount")!));
+    }
+
+    [Fact]
+    public void The_adapter_rule_serves_the_metric_the_autoscaler_asks_for_from_a_series_the_service_exports()
+    {
+        var autoscaler = KustomizeBuilds.CoreObjects(KustomizeBuilds.Build(Adapter)).OfType<V2HorizontalPodAutoscaler>().Single();
+        var metric = Assert.Single(autoscaler.Spec.Metrics).Pods;
+        var rule = Assert.Single(YamlDocuments.Load(Repository.ReadAllText(AdapterValuesFile)).List("rules", "custom"));
+        var series = ExportedMetrics.MentionedIn(rule.Text("seriesQuery")!);
+
+        Assert.Equal(("Deployment", CpuDeployment), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
+        Assert.Equal(metric.Metric.Name, rule.Text("name", "as"));
+        Assert.Matches(rule.Text("name", "matches")!, Assert.Single(series));
+        Assert.All(series, name => Assert.Contains(name, ExportedMetrics.Names));
+        // The adapter fills these in: the series, the pods' label matchers and the grouping by pod.
+        Assert.All(["<<.Series>>", "<<.LabelMatchers>>", "<<.GroupBy>>"], part => Assert.Contains(part, rule.Text("metricsQuery")));
+        Assert.Equal(("pod", "namespace"), (rule.Text("resources", "overrides", "pod", "resource"), rule.Text("resources", "overrides", "namespace", "resource")));
+        Assert.Equal("AverageValue", metric.Target.Type);
+        AssertReplicasLeaveOneThroughADrain(autoscaler.Spec.MinReplicas!.Value, autoscaler.Spec.MaxReplicas);
+    }
+
+    [Fact]
+    public void Both_autoscalers_aim_at_the_same_queue_wait_and_replica_range()
+    {
+        var scaledObject = Assert.Single(ScaledObjects(KustomizeBuilds.Build(Keda)));
+        var autoscaler = KustomizeBuilds.CoreObjects(KustomizeBuilds.Build(Adapter)).OfType<V2HorizontalPodAutoscaler>().Single();
+        var threshold = decimal.Parse(Assert.Single(scaledObject.List("spec", "triggers")).Text("metadata", "threshold")!, CultureInfo.InvariantCulture);
+
+        Assert.Equal(threshold, autoscaler.Spec.Metrics.Single().Pods.Target.AverageValue.ToDecimal());
+        Assert.InRange(threshold, 0.001m, 5m); // seconds: a target at or past the queue timeout (5 s) is never reached
+        Assert.Equal(autoscaler.Spec.MinReplicas.ToString(), scaledObject.Text("spec", "minReplicaCount"));
+        Assert.Equal(autoscaler.Spec.MaxReplicas.ToString(CultureInfo.InvariantCulture), scaledObject.Text("spec", "maxReplicaCount"));
+    }
+
+    [Theory]
+    [InlineData(CpuDeployment, "pdb.yaml")]
+    [InlineData(GpuDeployment, "deployment-gpu.yaml")]
+    public void A_disruption_budget_covers_exactly_its_deployments_pods(string name, string file)
+    {
+        var budget = Assert.Single(_manifests.Files[file].OfType<V1PodDisruptionBudget>());
+        var budgets = _manifests.All.OfType<V1PodDisruptionBudget>().ToList();
+
+        Assert.Equal(name, budget.Metadata.Name);
+        Assert.All(_manifests.Deployments, deployment =>
+            Assert.Equal(deployment.Metadata.Name == name, Selects(budget.Spec.Selector, deployment.Spec.Template.Metadata.Labels)));
+        Assert.Equal("1", budget.Spec.MaxUnavailable.Value);
+        Assert.Null(budget.Spec.MinAvailable);
+        // A pod that never gets ready serves nothing: it must not block a node drain.
+        Assert.Equal("AlwaysAllow", budget.Spec.UnhealthyPodEvictionPolicy);
+        Assert.Equal(2, budgets.Count);
+    }
+
+    [Fact]
+    public void The_base_kustomization_applies_the_cpu_disruption_budget()
+    {
+        var objects = KustomizeBuilds.CoreObjects(KustomizeBuilds.Build(Base));
+
+        Assert.Equal(CpuDeployment, Assert.Single(objects.OfType<V1PodDisruptionBudget>()).Metadata.Name);
+    }
+
+    [Theory]
+    [InlineData(CpuDeployment)]
+    [InlineData(GpuDeployment)]
+    public void The_startup_probe_waits_for_readiness_longer_than_the_measured_model_load(string name)
+    {
+        var container = Assert.Single(_manifests.Deployment(name).Spec.Template.Spec.Containers);
+        var startup = container.StartupProbe;
+        var budget = TimeSpan.FromSeconds((startup.InitialDelaySeconds ?? 0) + (startup.PeriodSeconds ?? 10) * (startup.FailureThreshold ?? 3));
+
+        Assert.Equal("/health/ready", startup.HttpGet.Path);
+        Assert.Equal(container.ReadinessProbe.HttpGet.Port.Value, startup.HttpGet.Port.Value);
+        // Room for a node slower or busier than the one measured, as the manifest's comment says.
+        Assert.True(budget >= 3 * MeasuredModelLoad, $"{name}: the startup probe gives {budget}, the shipped model took {MeasuredModelLoad} to load");
+    }
+
+    [Theory]
+    [InlineData(CpuDeployment)]
+    [InlineData(GpuDeployment)]
+    public void The_pods_spread_over_nodes_and_constrain_only_their_own_deployment(string name)
+    {
+        var deployment = _manifests.Deployment(name);
+        var constraints = deployment.Spec.Template.Spec.TopologySpreadConstraints;
+
+        Assert.Contains(constraints, c => c.TopologyKey == "kubernetes.io/hostname");
+        Assert.All(constraints, constraint =>
+        {
+            Assert.True(Selects(constraint.LabelSelector, deployment.Spec.Template.Metadata.Labels), constraint.TopologyKey);
+            Assert.All(_manifests.Deployments.Where(other => other != deployment), other =>
+                Assert.False(Selects(constraint.LabelSelector, other.Spec.Template.Metadata.Labels)));
+            // Preferred: a cluster with one zone, or fewer nodes than pods, still runs every pod.
+            Assert.Equal("ScheduleAnyway", constraint.WhenUnsatisfiable);
+            Assert.Equal(1, constraint.MaxSkew);
+        });
+    }
+
+    [Fact]
+    public void Every_probe_asks_a_health_route_on_a_port_the_service_serves()
+    {
+        var problems = _manifests.Files
+            .SelectMany(file => file.Value.OfType<V1Deployment>().Select(d => ProbeTargets.Problems(file.Key, d, Ports)))
+            .SelectMany(p => p);
+
+        Assert.Empty(problems);
+        Assert.Contains("/health/ready", ServedRoutes.Health);
+        Assert.Contains("/health/live", ServedRoutes.Health);
+    }
+
+    [Theory]
+    [InlineData("path: /health/ready", "path: /healthz", "/healthz, which the service does not serve")]
+    [InlineData("port: http", "port: 9090", "port 9090, where the service does not serve HTTP")]
+    [InlineData("port: http", "port: grpc", "port grpc, where the service does not serve HTTP")]
+    public void A_probe_on_a_route_or_port_the_service_does_not_serve_is_named_with_its_file(string field, string wrong, string expected)
+    {
+        const string file = "deployment.yaml";
+        var text = Repository.ReadAllText($"{Base}/{file}");
+        Assert.Contains(field, text);
+        var deployment = KubernetesManifests.Parse<V1Deployment>(text.Replace(field, wrong));
+
+        var problems = ProbeTargets.Problems(file, deployment, Ports);
+
+        Assert.NotEmpty(problems);
+        Assert.All(problems, problem => Assert.StartsWith($"{file}: {CpuDeployment}/api ", problem));
+        Assert.Contains(problems, problem => problem.Contains(expected, StringComparison.Ordinal));
+    }
+
+    private static IReadOnlyList<YamlMappingNode> ScaledObjects(string built) => KustomizeBuilds.Documents(built)
+        .Select(YamlDocuments.Load)
+        .Where(o => o.Text("kind") == "ScaledObject")
+        .ToList();
+
+    /// <summary>A PodDisruptionBudget of maxUnavailable 1 leaves pods serving through a drain only from two replicas on.</summary>
+    private static void AssertReplicasLeaveOneThroughADrain(int min, int max)
+    {
+        Assert.InRange(min, 2, max);
+    }
+
+    private static bool Selects(V1LabelSelector selector, IDictionary<string, string> labels) =>
+        selector.MatchLabels.All(label => labels.TryGetValue(label.Key, out var value) && value == label.Value);
+}

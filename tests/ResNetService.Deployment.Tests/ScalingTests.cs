@@ -113,6 +113,14 @@ public sealed class ScalingTests
         Assert.InRange(threshold, 0.001m, 5m); // seconds: a target at or past the queue timeout (5 s) is never reached
         Assert.Equal(autoscaler.Spec.MinReplicas.ToString(), scaledObject.Text("spec", "minReplicaCount"));
         Assert.Equal(autoscaler.Spec.MaxReplicas.ToString(CultureInfo.InvariantCulture), scaledObject.Text("spec", "maxReplicaCount"));
+        // Queue wait is far from proportional to load: both scale down one pod at a time, after the same window.
+        var kedaScaleDown = scaledObject.Map("spec", "advanced", "horizontalPodAutoscalerConfig", "behavior", "scaleDown");
+        var kedaPolicy = Assert.Single(kedaScaleDown.List("policies"));
+        var policy = Assert.Single(autoscaler.Spec.Behavior.ScaleDown.Policies);
+        Assert.Equal(("Pods", 1), (policy.Type, policy.Value));
+        Assert.Equal((policy.Type, policy.Value.ToString(CultureInfo.InvariantCulture), policy.PeriodSeconds.ToString(CultureInfo.InvariantCulture)),
+            (kedaPolicy.Text("type"), kedaPolicy.Text("value"), kedaPolicy.Text("periodSeconds")));
+        Assert.Equal(autoscaler.Spec.Behavior.ScaleDown.StabilizationWindowSeconds.ToString(), kedaScaleDown.Text("stabilizationWindowSeconds"));
     }
 
     [Theory]

@@ -78,6 +78,8 @@ public sealed class ScalingTests
         Assert.Equal(("apps/v1", "Deployment", CpuDeployment), (target.Text("apiVersion"), target.Text("kind"), target.Text("name")));
         Assert.Contains(KustomizeBuilds.CoreObjects(built).OfType<V1Deployment>(), d => d.Metadata.Name == target.Text("name"));
         Assert.Equal("prometheus", trigger.Text("type"));
+        // KEDA's fallback (spec.fallback) works for AverageValue triggers only.
+        Assert.Equal("AverageValue", trigger.Text("metricType"));
         Assert.Equal(["resnet_service_queue_wait_time_seconds_bucket"], ExportedMetrics.MentionedIn(query));
         Assert.All(ExportedMetrics.MentionedIn(query), name => Assert.Contains(name, ExportedMetrics.Names));
         AssertReplicasLeaveOneThroughADrain(int.Parse(scaledObject.Text("spec", "minReplicaCount")!), int.Parse(scaledObject.Text("spec", "maxReplicaCount")!));
@@ -100,6 +102,23 @@ public sealed class ScalingTests
         Assert.Equal(("pod", "namespace"), (rule.Text("resources", "overrides", "pod", "resource"), rule.Text("resources", "overrides", "namespace", "resource")));
         Assert.Equal("AverageValue", metric.Target.Type);
         AssertReplicasLeaveOneThroughADrain(autoscaler.Spec.MinReplicas!.Value, autoscaler.Spec.MaxReplicas);
+    }
+
+    [Fact]
+    public void Promtool_parses_both_queries_and_refuses_a_broken_one()
+    {
+        var scaledObject = Assert.Single(ScaledObjects(KustomizeBuilds.Build(Keda)));
+        var kedaQuery = Assert.Single(scaledObject.List("spec", "triggers")).Text("metadata", "query")!;
+        var rule = Assert.Single(YamlDocuments.Load(Repository.ReadAllText(AdapterValuesFile)).List("rules", "custom"));
+        // The adapter's template, filled in as it does for one pod of the HPA's namespace.
+        var adapterQuery = rule.Text("metricsQuery")!
+            .Replace("<<.Series>>", "resnet_service_queue_wait_time_seconds_bucket")
+            .Replace("<<.LabelMatchers>>", "namespace=\"default\",pod=\"resnet-service-5d8f7c9b6d-x2x4z\"")
+            .Replace("<<.GroupBy>>", "namespace, pod");
+
+        Assert.DoesNotContain("<<", adapterQuery);
+        Assert.Empty(PromQlProblems(kedaQuery, adapterQuery));
+        Assert.NotEmpty(PromQlProblems(kedaQuery.Replace("[1m]", "[1m")));
     }
 
     [Fact]
@@ -212,6 +231,25 @@ public sealed class ScalingTests
         Assert.NotEmpty(problems);
         Assert.All(problems, problem => Assert.StartsWith($"{file}: {CpuDeployment}/api ", problem));
         Assert.Contains(problems, problem => problem.Contains(expected, StringComparison.Ordinal));
+    }
+
+    /// <summary>What promtool says of the expressions, checked as recording rules; empty when they all parse.</summary>
+    private static string PromQlProblems(params string[] expressions)
+    {
+        var folder = Directory.CreateTempSubdirectory("resnet-scaling-queries-").FullName;
+        try
+        {
+            var rules = Path.Combine(folder, "queries.yaml");
+            var entries = expressions.Select((expression, i) =>
+                $"      - record: query_{i}\n        expr: '{expression.Replace("'", "''")}'");
+            File.WriteAllText(rules, $"groups:\n  - name: queries\n    rules:\n{string.Join("\n", entries)}\n");
+            var result = Tool.Run(ValidatorTools.Promtool, ["check", "rules", rules]);
+            return result.ExitCode == 0 ? "" : result.ToString();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static IReadOnlyList<YamlMappingNode> ScaledObjects(string built) => KustomizeBuilds.Documents(built)

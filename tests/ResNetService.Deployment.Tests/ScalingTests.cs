@@ -45,8 +45,8 @@ public sealed class ScalingTests
     {
         var built = KustomizeBuilds.Build(folder);
 
-        Assert.NotEmpty(KustomizeBuilds.Documents(built));
-        Assert.All(KustomizeBuilds.CoreObjects(built), o => Assert.NotNull(o));
+        Assert.NotEmpty(built.Documents);
+        Assert.All(built.CoreObjects, o => Assert.NotNull(o));
     }
 
     [Theory]
@@ -56,13 +56,13 @@ public sealed class ScalingTests
     public void Each_build_has_one_autoscaler_for_the_cpu_deployment(string folder, string? hpaMetricType)
     {
         var built = KustomizeBuilds.Build(folder);
-        var autoscalers = KustomizeBuilds.CoreObjects(built).OfType<V2HorizontalPodAutoscaler>().ToList();
+        var autoscalers = built.CoreObjects.OfType<V2HorizontalPodAutoscaler>().ToList();
         var scaledObjects = ScaledObjects(built);
 
         // Two autoscalers on one Deployment would fight; KEDA makes its own HPA from the ScaledObject.
         Assert.Equal(1, autoscalers.Count + scaledObjects.Count);
         Assert.Equal(hpaMetricType, autoscalers.SingleOrDefault()?.Spec.Metrics.Single().Type);
-        Assert.Contains(KustomizeBuilds.CoreObjects(built).OfType<V1Deployment>(), d => d.Metadata.Name == CpuDeployment);
+        Assert.Contains(built.CoreObjects.OfType<V1Deployment>(), d => d.Metadata.Name == CpuDeployment);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ScalingTests
 
         Assert.Equal("keda.sh/v1alpha1", scaledObject.Text("apiVersion"));
         Assert.Equal(("apps/v1", "Deployment", CpuDeployment), (target.Text("apiVersion"), target.Text("kind"), target.Text("name")));
-        Assert.Contains(KustomizeBuilds.CoreObjects(built).OfType<V1Deployment>(), d => d.Metadata.Name == target.Text("name"));
+        Assert.Contains(built.CoreObjects.OfType<V1Deployment>(), d => d.Metadata.Name == target.Text("name"));
         Assert.Equal("prometheus", trigger.Text("type"));
         // KEDA's fallback (spec.fallback) works for AverageValue triggers only.
         Assert.Equal("AverageValue", trigger.Text("metricType"));
@@ -88,7 +88,7 @@ public sealed class ScalingTests
     [Fact]
     public void The_adapter_rule_serves_the_metric_the_autoscaler_asks_for_from_a_series_the_service_exports()
     {
-        var autoscaler = KustomizeBuilds.CoreObjects(KustomizeBuilds.Build(Adapter)).OfType<V2HorizontalPodAutoscaler>().Single();
+        var autoscaler = KustomizeBuilds.Build(Adapter).CoreObjects.OfType<V2HorizontalPodAutoscaler>().Single();
         var metric = Assert.Single(autoscaler.Spec.Metrics).Pods;
         var rule = Assert.Single(YamlDocuments.Load(Repository.ReadAllText(AdapterValuesFile)).List("rules", "custom"));
         var series = ExportedMetrics.MentionedIn(rule.Text("seriesQuery")!);
@@ -102,6 +102,44 @@ public sealed class ScalingTests
         Assert.Equal(("pod", "namespace"), (rule.Text("resources", "overrides", "pod", "resource"), rule.Text("resources", "overrides", "namespace", "resource")));
         Assert.Equal("AverageValue", metric.Target.Type);
         AssertReplicasLeaveOneThroughADrain(autoscaler.Spec.MinReplicas!.Value, autoscaler.Spec.MaxReplicas);
+    }
+
+    [Theory]
+    [InlineData("docker/k8s/deployment.yaml", "startupProbe", "startupProb", Keda)]
+    [InlineData("docker/k8s/pdb.yaml", "maxUnavailable", "maxUnavailabel", Base)]
+    [InlineData("docker/k8s/hpa.yaml", "stabilizationWindowSeconds", "stabilisationWindowSeconds", Base)]
+    [InlineData("docker/k8s/service.yaml", "appProtocol", "applicationProtocol", Adapter)]
+    [InlineData("docker/k8s-overlays/prometheus-adapter/hpa-queue-wait.yaml", "averageValue", "averageValu", Adapter)]
+    public void A_misspelt_field_in_a_built_core_object_fails_naming_the_kustomization_object_and_field(
+        string file, string field, string misspelt, string folder)
+    {
+        var copy = Directory.CreateTempSubdirectory("resnet-kustomize-").FullName;
+        try
+        {
+            foreach (var tree in new[] { "docker/k8s", "docker/k8s-overlays" })
+            {
+                foreach (var source in Directory.GetFiles(Repository.PathOf(tree), "*", SearchOption.AllDirectories))
+                {
+                    var target = Path.Combine(copy, Path.GetRelativePath(Repository.Root, source));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(source, target);
+                }
+            }
+
+            var path = Path.Combine(copy, file);
+            Assert.Contains($"{field}:", File.ReadAllText(path));
+            File.WriteAllText(path, File.ReadAllText(path).Replace($"{field}:", $"{misspelt}:"));
+
+            var build = KustomizeBuilds.Build(folder, copy);
+            var error = Assert.Throws<InvalidDataException>(() => build.CoreObjects);
+
+            Assert.StartsWith($"{folder}: ", error.Message);
+            Assert.Contains(misspelt, error.Message);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
     }
 
     [Fact]
@@ -125,7 +163,7 @@ public sealed class ScalingTests
     public void Both_autoscalers_aim_at_the_same_queue_wait_and_replica_range()
     {
         var scaledObject = Assert.Single(ScaledObjects(KustomizeBuilds.Build(Keda)));
-        var autoscaler = KustomizeBuilds.CoreObjects(KustomizeBuilds.Build(Adapter)).OfType<V2HorizontalPodAutoscaler>().Single();
+        var autoscaler = KustomizeBuilds.Build(Adapter).CoreObjects.OfType<V2HorizontalPodAutoscaler>().Single();
         var threshold = decimal.Parse(Assert.Single(scaledObject.List("spec", "triggers")).Text("metadata", "threshold")!, CultureInfo.InvariantCulture);
 
         Assert.Equal(threshold, autoscaler.Spec.Metrics.Single().Pods.Target.AverageValue.ToDecimal());
@@ -163,7 +201,7 @@ public sealed class ScalingTests
     [Fact]
     public void The_base_kustomization_applies_the_cpu_disruption_budget()
     {
-        var objects = KustomizeBuilds.CoreObjects(KustomizeBuilds.Build(Base));
+        var objects = KustomizeBuilds.Build(Base).CoreObjects;
 
         Assert.Equal(CpuDeployment, Assert.Single(objects.OfType<V1PodDisruptionBudget>()).Metadata.Name);
     }
@@ -252,7 +290,7 @@ public sealed class ScalingTests
         }
     }
 
-    private static IReadOnlyList<YamlMappingNode> ScaledObjects(string built) => KustomizeBuilds.Documents(built)
+    private static IReadOnlyList<YamlMappingNode> ScaledObjects(KustomizeBuild built) => built.Documents
         .Select(YamlDocuments.Load)
         .Where(o => o.Text("kind") == "ScaledObject")
         .ToList();

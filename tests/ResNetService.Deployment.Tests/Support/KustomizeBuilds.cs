@@ -1,4 +1,5 @@
 using k8s;
+using YamlDotNet.Core;
 
 namespace ResNetService.Deployment.Tests.Support;
 
@@ -18,23 +19,41 @@ public static class KustomizeBuilds
         .Order(StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>The built YAML of one folder; a failed build fails with kubectl's message and the folder.</summary>
-    public static string Build(string folder)
+    /// <summary>One folder built, in the repository or in a copy of it at <paramref name="root"/>; a failed build fails naming it.</summary>
+    public static KustomizeBuild Build(string folder, string? root = null)
     {
         var kubectl = Tool.Find("kubectl") ?? throw new InvalidOperationException("kubectl is not on PATH: the kustomizations cannot be built.");
-        var result = Tool.Run(kubectl, ["kustomize", folder]);
+        var result = Tool.Run(kubectl, ["kustomize", folder], workingDirectory: root ?? Repository.Root);
         Assert.True(result.ExitCode == 0, $"kubectl kustomize {folder}: {result}");
-        return result.Output;
+        return new KustomizeBuild(folder, result.Output);
     }
+}
 
+/// <summary>The YAML one kustomization builds into.</summary>
+public sealed record KustomizeBuild(string Folder, string Yaml)
+{
     /// <summary>The built objects, one YAML text each, in the order kustomize writes them.</summary>
-    public static IReadOnlyList<string> Documents(string built) =>
-        built.Split("\n---\n").Where(text => !string.IsNullOrWhiteSpace(text)).ToList();
+    public IReadOnlyList<string> Documents => Yaml.Split("\n---\n").Where(text => !string.IsNullOrWhiteSpace(text)).ToList();
 
-    /// <summary>The objects of core Kubernetes kinds, read strictly into the client's models (an unknown field throws).</summary>
-    public static IReadOnlyList<object> CoreObjects(string built) => Documents(built)
-        .Where(text => !CustomGroups.Contains(Group(YamlDocuments.Load(text).Text("apiVersion") ?? "")))
-        .Select(text => KubernetesYaml.LoadAllFromString(text, strict: true).Single())
+    /// <summary>
+    /// The objects of core Kubernetes kinds, read strictly into the client's models; an unknown field fails with the
+    /// folder, the object and the field (with its line in the built YAML).
+    /// </summary>
+    public IReadOnlyList<object> CoreObjects => Documents
+        .Select(text => (Text: text, Yaml: YamlDocuments.Load(text)))
+        .Where(o => !KustomizeBuilds.CustomGroups.Contains(Group(o.Yaml.Text("apiVersion") ?? "")))
+        .Select(o =>
+        {
+            try
+            {
+                return KubernetesYaml.LoadAllFromString(o.Text, strict: true).Single();
+            }
+            catch (YamlException error)
+            {
+                throw new InvalidDataException(
+                    $"{Folder}: {o.Yaml.Text("kind")} {o.Yaml.Text("metadata", "name")}: {error.Message} {error.InnerException?.Message}", error);
+            }
+        })
         .ToList();
 
     private static string Group(string apiVersion) => apiVersion.Contains('/') ? apiVersion[..apiVersion.LastIndexOf('/')] : "";

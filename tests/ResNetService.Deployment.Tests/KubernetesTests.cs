@@ -26,8 +26,9 @@ public sealed class KubernetesTests
         Assert.Equal(2, kinds.Count(k => k == typeof(V1Deployment)));
         Assert.Single(kinds, typeof(V1Service));
         Assert.Single(kinds, typeof(V2HorizontalPodAutoscaler));
+        Assert.Equal(2, kinds.Count(k => k == typeof(V1PodDisruptionBudget)));
         Assert.All(listed, file => Assert.True(File.Exists(Repository.PathOf($"{KubernetesManifests.Folder}/{file}")), file));
-        Assert.Equal(["deployment.yaml", "hpa.yaml", "service.yaml"], listed.Order());
+        Assert.Equal(["deployment.yaml", "hpa.yaml", "pdb.yaml", "service.yaml"], listed.Order());
     }
 
     [Fact]

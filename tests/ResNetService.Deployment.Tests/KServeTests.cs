@@ -73,33 +73,63 @@ public sealed class KServeTests
     }
 
     [Fact]
-    public void The_runtime_declares_the_image_ports_rest_first_and_grpc_as_h2c()
+    public void The_runtime_declares_the_image_ports_and_probes_routes_the_service_serves()
     {
-        var ports = Container().List("ports").Select(p => (p.Text("name"), int.Parse(p.Text("containerPort")!))).ToList();
-
-        // KServe exposes the first port as the REST one; Knative and KServe take the name h2c for cleartext HTTP/2.
-        Assert.Equal([("http1", Ports.Http), ("h2c", Ports.Grpc)], ports);
+        Assert.Empty(WiringProblems(Runtime, Repository.ReadAllText(Runtime)));
     }
 
-    [Fact]
-    public void The_runtime_probes_routes_the_service_serves_on_its_rest_port()
+    [Theory]
+    [InlineData("path: /v2/health/ready", "path: /v2/health/readyz", "docker/kserve/runtime.yaml: readinessProbe: /v2/health/readyz is not a route the service serves")]
+    [InlineData("path: /v2/health/live", "path: /v2/health/alive", "docker/kserve/runtime.yaml: livenessProbe: /v2/health/alive is not a route the service serves")]
+    [InlineData("path: /v2/health/live\n          port: 8080", "path: /v2/health/live\n          port: 9090", "docker/kserve/runtime.yaml: livenessProbe: port 9090 is not the image's REST port 8080")]
+    [InlineData("containerPort: 8081", "containerPort: 9000", "docker/kserve/runtime.yaml: ports are [http1:8080, h2c:9000], not the image's [http1:8080, h2c:8081]")]
+    public void A_probe_on_a_route_or_port_the_service_does_not_serve_fails_naming_the_file(string from, string to, string expected)
     {
-        var container = Container();
-        var served = ServiceRoutes.HealthGets();
+        var text = Repository.ReadAllText(Runtime);
+        Assert.Contains(from, text);
 
-        foreach (var (probe, path) in new[] { ("readinessProbe", "/v2/health/ready"), ("livenessProbe", "/v2/health/live") })
+        var problems = WiringProblems(Runtime, text.Replace(from, to));
+
+        Assert.Contains(problems, problem => problem.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The runtime's container against the image and the service: REST then gRPC on the image's ports (KServe exposes
+    /// the first as REST; h2c is Knative's and KServe's name for cleartext HTTP/2), and probes on routes the service maps
+    /// (the Open Inference Protocol's, as KServe expects) at its REST port.
+    /// </summary>
+    private static IReadOnlyList<string> WiringProblems(string file, string text)
+    {
+        var container = (YamlMappingNode)Assert.Single(YamlDocuments.Load(text).List("spec", "containers"));
+        var problems = new List<string>();
+        var ports = container.List("ports").Select(p => $"{p.Text("name")}:{p.Text("containerPort")}").ToList();
+        var expectedPorts = new[] { $"http1:{Ports.Http}", $"h2c:{Ports.Grpc}" };
+        if (!ports.SequenceEqual(expectedPorts))
         {
-            Assert.Equal(path, container.Text(probe, "httpGet", "path")); // the Open Inference Protocol's, as KServe expects
-            Assert.Contains(path, served);
-            Assert.Equal(Ports.Http.ToString(), container.Text(probe, "httpGet", "port"));
+            problems.Add($"{file}: ports are [{string.Join(", ", ports)}], not the image's [{string.Join(", ", expectedPorts)}]");
         }
-    }
 
-    [Fact]
-    public void A_probe_on_a_route_the_service_does_not_serve_is_caught()
-    {
-        Assert.DoesNotContain("/v2/health/readiness", ServiceRoutes.HealthGets());
-        Assert.Contains("/health/ready", ServiceRoutes.HealthGets());
+        var served = ServiceRoutes.HealthGets();
+        foreach (var (probe, expectedPath) in new[] { ("readinessProbe", "/v2/health/ready"), ("livenessProbe", "/v2/health/live") })
+        {
+            var path = container.Text(probe, "httpGet", "path");
+            var port = container.Text(probe, "httpGet", "port");
+            if (path is null || !served.Contains(path))
+            {
+                problems.Add($"{file}: {probe}: {path} is not a route the service serves ({string.Join(", ", served.Order())})");
+            }
+            else if (path != expectedPath)
+            {
+                problems.Add($"{file}: {probe}: {path} is not the Open Inference Protocol's {expectedPath}");
+            }
+
+            if (port != Ports.Http.ToString())
+            {
+                problems.Add($"{file}: {probe}: port {port} is not the image's REST port {Ports.Http}");
+            }
+        }
+
+        return problems;
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public static class ModelRepositorySetup
 {
     /// <summary>
     /// Registers the <see cref="ModelRepository"/> of every served model (the default model of the <c>Model</c> section
-    /// and the models of <c>ModelRepository:Root</c>) and <see cref="ModelRepositoryLoader"/>, which loads the default
+    /// and the models of <c>ModelRepository:Root</c>, or of <c>ModelRepository:ModelDir</c>) and <see cref="ModelRepositoryLoader"/>, which loads the default
     /// model while the host starts and keeps every model in step with its files. Binds and validates at start the
     /// sections <c>Model</c>, <c>Batching</c>, <c>ImageLimits</c>, <c>ImageDecoding</c>, <c>ModelRepository</c> and <c>Memory</c> (the
     /// <see cref="Memory.MemoryBudget"/> that sessions, request bodies and decodes share) of <paramref name="configuration"/>.
@@ -34,6 +34,9 @@ public static class ModelRepositorySetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelOptions>, ModelPathsFromContentRoot>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelRepositoryOptions>, RepositoryRootFromContentRoot>());
+        // After the content-root ones: a model folder (KServe's /mnt/models) takes the place of Model:Path or Root.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelOptions>, ModelDirAsDefaultModel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ModelRepositoryOptions>, ModelDirAsRepository>());
 
         services.AddSingleton(provider => new ModelRepository(provider.GetRequiredService<IOptions<ModelRepositoryOptions>>().Value.StrictReadiness));
         services.TryAddSingleton<IClassifierFactory, ClassifierFactory>();

@@ -13,6 +13,13 @@ public sealed class ModelRepositoryOptions
     public string? Root { get; set; }
 
     /// <summary>
+    /// A folder filled by someone else, such as KServe's storage initializer (<c>/mnt/models</c>): served as the
+    /// repository (in place of <see cref="Root"/>) when it has the repository layout, and as the default model (in place
+    /// of <c>Model:Path</c>, alone) when it holds one <c>.onnx</c> file. Neither stops start-up. Unset: not used.
+    /// </summary>
+    public string? ModelDir { get; set; }
+
+    /// <summary>
     /// <see cref="ModelControlMode.Poll"/> (the default): the folder is read again every <see cref="PollInterval"/>.
     /// <see cref="ModelControlMode.Explicit"/>: only when asked through the model control API, after loading
     /// <see cref="StartupModels"/> at start.

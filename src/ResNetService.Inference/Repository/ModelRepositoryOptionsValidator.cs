@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ResNetService.Inference.Repository;
 
-/// <summary>A configured repository folder must exist, the default version policy must be usable, start-up models must be names.</summary>
+/// <summary>A configured repository folder must exist, a model folder must hold one of the two layouts, the default version policy must be usable, start-up models must be names.</summary>
 public sealed class ModelRepositoryOptionsValidator : IValidateOptions<ModelRepositoryOptions>
 {
     /// <summary>In <see cref="ModelRepositoryOptions.StartupModels"/>: every model of the folder.</summary>
@@ -14,6 +14,11 @@ public sealed class ModelRepositoryOptionsValidator : IValidateOptions<ModelRepo
         if (!string.IsNullOrWhiteSpace(options.Root) && !Directory.Exists(options.Root))
         {
             failures.Add($"ModelRepository:Root {options.Root} is not a folder.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ModelDir) && ModelDirContent.Read(options.ModelDir).Problem is { } modelDirProblem)
+        {
+            failures.Add(modelDirProblem);
         }
 
         if (options.PollInterval < TimeSpan.Zero || options.SettleTime < TimeSpan.Zero)

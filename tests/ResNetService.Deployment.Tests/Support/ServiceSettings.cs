@@ -12,6 +12,7 @@ using ResNetService.Inference.Images;
 using ResNetService.Inference.Hosting;
 using ResNetService.Inference.Memory;
 using ResNetService.Inference.Model;
+using ResNetService.Inference.Repository;
 
 namespace ResNetService.Deployment.Tests.Support;
 
@@ -39,6 +40,7 @@ public static class ServiceSettings
     private static readonly IReadOnlyDictionary<string, Type> OptionsBySection = new Dictionary<string, Type>
     {
         [ModelOptions.SectionName] = typeof(ModelOptions),
+        [ModelRepositoryOptions.SectionName] = typeof(ModelRepositoryOptions),
         [BatchingOptions.SectionName] = typeof(BatchingOptions),
         [ImageLimits.SectionName] = typeof(ImageLimits),
         [UploadLimits.SectionName] = typeof(UploadLimits),

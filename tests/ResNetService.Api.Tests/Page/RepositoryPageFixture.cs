@@ -3,8 +3,7 @@ using ResNetService.Api.ModelControl;
 using ResNetService.Api.Tests.Repository;
 using ResNetService.Api.Tests.Support;
 using ResNetService.Onnx.Graph;
-using ResNetService.Inference.Model;
-using ResNetService.Inference.Preprocessing;
+using ResNetService.Onnx.ModelFile;
 using ResNetService.TestSupport;
 using ResNetService.Topology;
 

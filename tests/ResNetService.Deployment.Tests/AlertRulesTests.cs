@@ -8,13 +8,18 @@ namespace ResNetService.Deployment.Tests;
 /// <summary>
 /// The alerting rules: promtool accepts them and their unit tests pass, every alert has a case that fires and one that
 /// does not, each says how bad it is and what to do, each reads only metrics the service exports, and the Prometheus
-/// operator's PrometheusRule holds the very same groups. A broken rule file fails naming the file.
+/// operator's PrometheusRule holds the very same groups and fits the operator's CRD schema. A broken rule file, a
+/// renamed field or a value the schema refuses fails naming the file (and the field path).
 /// </summary>
 public sealed partial class AlertRulesTests
 {
     private const string Rules = "docker/monitoring/alerts.yml";
     private const string RuleTests = "docker/monitoring/alerts.test.yml";
     private const string OperatorFolder = "docker/k8s/monitoring";
+    private const string OperatorRule = "docker/k8s/monitoring/prometheusrule.yaml";
+
+    private static readonly CrdSchema PrometheusRuleSchema =
+        CrdSchema.Load("tests/ResNetService.Deployment.Tests/Schemas/prometheusrules.monitoring.coreos.com.v1.yaml");
 
     private static readonly YamlMappingNode RuleFile = YamlDocuments.Load(Repository.ReadAllText(Rules));
 
@@ -109,6 +114,41 @@ public sealed partial class AlertRulesTests
         Assert.Equal("PrometheusRule", rule.Text("kind"));
         Assert.True(Canonical(rule.At("spec", "groups")!) == Canonical(RuleFile.At("groups")!),
             $"{OperatorFolder}/prometheusrule.yaml: spec.groups differs from the groups of {Rules}; change both.");
+    }
+
+    [Fact]
+    public void The_prometheus_rule_fits_the_operators_crd_schema()
+    {
+        var rule = Assert.Single(YamlDocuments.LoadAll(Kustomize.Build(OperatorFolder)));
+
+        var problems = PrometheusRuleSchema.Problems(OperatorRule, rule);
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void A_renamed_field_in_the_prometheus_rule_fails_naming_the_file_and_the_field_path()
+    {
+        var text = Repository.ReadAllText(OperatorRule);
+        var renamed = new Regex(@"\bexpr:").Replace(text, "expression:", count: 1);
+        Assert.NotEqual(text, renamed);
+
+        var problems = PrometheusRuleSchema.Problems(OperatorRule, YamlDocuments.Load(renamed));
+
+        Assert.Contains($"{OperatorRule}: spec.groups[0].rules[0].expression: not a field the schema defines", problems);
+        Assert.Contains($"{OperatorRule}: spec.groups[0].rules[0].expr: required, missing", problems);
+    }
+
+    [Fact]
+    public void A_duration_or_type_the_schema_refuses_fails_naming_the_field_path()
+    {
+        var text = Repository.ReadAllText(OperatorRule);
+        var broken = new Regex(@"for: 5m").Replace(text, "for: 5 minutes", count: 1).Replace("severity: warning", "severity: 3");
+
+        var problems = PrometheusRuleSchema.Problems(OperatorRule, YamlDocuments.Load(broken));
+
+        Assert.Contains(problems, p => p.StartsWith($"{OperatorRule}: spec.groups[0].rules[0].for: '5 minutes' does not match", StringComparison.Ordinal));
+        Assert.Contains($"{OperatorRule}: spec.groups[0].rules[0].labels.severity: not of type string", problems);
     }
 
     private static void AssertPromtoolPasses(string[] arguments, string file)

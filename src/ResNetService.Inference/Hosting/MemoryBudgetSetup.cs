@@ -13,7 +13,7 @@ public static class MemoryBudgetSetup
     /// <summary>
     /// Registers the one <see cref="MemoryBudget"/> of the process (a singleton), sized from the <c>Memory</c> section
     /// of <paramref name="configuration"/>; the time it waits by is the container's <see cref="TimeProvider"/>, if one
-    /// is registered.
+    /// is registered. The host shows it on the memory gauges while it runs (<see cref="MemoryBudgetGauges"/>).
     /// </summary>
     public static IServiceCollection AddMemoryBudget(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +30,7 @@ public static class MemoryBudgetSetup
             provider.GetRequiredService<IOptions<BatchingOptions>>().Value,
             provider.GetService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<MemoryBudget>()));
+        services.AddHostedService<MemoryBudgetGauges>();
         return services;
     }
 

@@ -19,6 +19,7 @@ public static class InferenceMetrics
     public const string ReasonTag = "reason";
     public const string ErrorTypeTag = "error.type";
     public const string OutcomeTag = "outcome";
+    public const string MemoryUseTag = "memory.use";
 
     internal static readonly Meter Meter = new(MeterName, typeof(InferenceMetrics).Assembly.GetName().Version?.ToString());
 
@@ -64,6 +65,14 @@ public static class InferenceMetrics
     internal static readonly ObservableGauge<int> Ready = Meter.CreateObservableGauge(
         "resnet_service.ready", ReadinessTelemetry.ObserveReady, unit: null,
         "1 while the models make the server ready (the default model serves and every model found at start was tried; in strict mode every model serves), else 0.");
+
+    internal static readonly ObservableGauge<long> MemoryInUse = Meter.CreateObservableGauge(
+        "resnet_service.memory.in_use", MemoryTelemetry.ObserveInUse, "By",
+        "Bytes of the memory budget taken now, by use (memory.use): loaded sessions, buffered request bodies, image decodes.");
+
+    internal static readonly ObservableGauge<long> MemoryBudgetSize = Meter.CreateObservableGauge(
+        "resnet_service.memory.budget", MemoryTelemetry.ObserveCapacity, "By",
+        "The memory budget's size in bytes (Memory:BudgetBytes, or derived from the memory available to .NET).");
 
     // 0.5 ms to 10 s: a queue wait or a model run is milliseconds on a GPU and up to seconds for a large CPU batch.
     private static double[] Seconds => [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -71,6 +71,21 @@ public sealed class MetricsTests(MetricsService service) : IClassFixture<Metrics
     }
 
     [Fact]
+    public async Task The_memory_budget_shows_its_size_and_the_bytes_each_use_holds()
+    {
+        await service.Client.ClassifyAsync(TestImages.Png(5));
+        var scrape = await service.ScrapeAsync();
+
+        // Hosts of other tests may run in this process too: each has its own budget and the last observed wins, so
+        // these are checked as every running host's would be (a loaded model's session always takes bytes).
+        Assert.True(scrape.Single("resnet_service_memory_budget_bytes").Value > 0);
+        var inUse = scrape.Series("resnet_service_memory_in_use_bytes").ToList();
+        Assert.Equal(["decode", "session", "upload"], inUse.Select(s => s.Labels["memory_use"]).Order());
+        Assert.True(inUse.Single(s => s.Has(("memory_use", "session"))).Value > 0);
+        Assert.All(inUse, s => Assert.True(s.Value >= 0));
+    }
+
+    [Fact]
     public async Task Names_that_a_client_makes_up_add_no_label_values()
     {
         var madeUp = $"madeup{Guid.NewGuid():N}";

@@ -30,4 +30,23 @@ public sealed class PrometheusServerTests
         Assert.Equal(2, await prometheus.QueryUntilFoundAsync($"resnet_service_images_classified_total{{model_name=\"{name}\",model_version=\"1\"}} > 0"));
         Assert.Equal(1, await prometheus.QueryUntilFoundAsync($"resnet_service_model_info{{model_name=\"{name}\",model_execution_provider=\"CPUExecutionProvider\"}}"));
     }
+
+    [Fact]
+    public async Task Prometheus_divides_the_memory_in_use_by_the_budget_as_the_alert_does()
+    {
+        using var model = new TestModel();
+        await using var factory = new ServiceFactory(model.Path, new Dictionary<string, string?> { ["Model:Name"] = $"memory-{Guid.NewGuid():N}"[..16] });
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        await factory.WaitUntilReadyAsync();
+
+        await using var prometheus = await PrometheusServer.StartAsync(address.Authority);
+
+        // The expression of docker/monitoring/alerts.yml's ResNetServiceMemoryBudgetNearlyExhausted without its
+        // threshold: the two gauges' real label sets must meet in one series, a loaded model's share of the budget.
+        var used = await prometheus.QueryUntilFoundAsync(
+            "sum by (job, instance) (resnet_service_memory_in_use_bytes) / sum by (job, instance) (resnet_service_memory_budget_bytes)");
+        Assert.InRange(used, double.Epsilon, 1);
+    }
 }

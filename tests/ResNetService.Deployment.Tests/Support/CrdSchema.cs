@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace ResNetService.Deployment.Tests.Support;
@@ -106,6 +107,10 @@ public sealed class CrdSchema
                 if (value is not YamlScalarNode text || !IsString(text))
                 {
                     report($"{Show(path)}: must be a string");
+                }
+                else if (schema.Text("pattern") is { } pattern && !Regex.IsMatch(text.Value!, pattern))
+                {
+                    report($"{Show(path)}: '{text.Value}' does not match {pattern}");
                 }
 
                 break;

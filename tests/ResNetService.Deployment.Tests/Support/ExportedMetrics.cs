@@ -1,37 +1,58 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using ResNetService.Inference.Telemetry;
 
 namespace ResNetService.Deployment.Tests.Support;
 
 /// <summary>
-/// The Prometheus series names of the service's own metrics, derived from the instruments the code declares on its
-/// meter (<see cref="InferenceMetrics"/>) the way OpenTelemetry's Prometheus exporter renders them: dots become
-/// underscores, a unit in seconds adds <c>_seconds</c>, a counter adds <c>_total</c>, a histogram is its
-/// <c>_bucket</c>, <c>_sum</c> and <c>_count</c> series. A query that names anything else asks for a series that never comes.
+/// The series names the service's own instruments get at /metrics, from the instruments the code declares (a counter
+/// that has not counted yet is not in a scrape, but an alert on it is still right): OpenTelemetry's Prometheus exporter
+/// turns dots into underscores, appends the unit's word (s: seconds, By: bytes; a {count} unit adds nothing), then
+/// _total for a counter and _bucket, _sum and _count for a histogram. The Api tests' scrapes pin the names it renders.
 /// </summary>
 public static class ExportedMetrics
 {
-    public static IReadOnlySet<string> Names { get; } = typeof(InferenceMetrics)
-        .GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-        .Select(field => field.GetValue(null))
-        .OfType<Instrument>()
-        .SelectMany(SeriesOf)
-        .ToHashSet();
+    public static IReadOnlySet<string> Names { get; } = Collect();
 
     /// <summary>The service's metric names a PromQL expression mentions (any <c>resnet_service_</c> word).</summary>
     public static IReadOnlyList<string> MentionedIn(string promQl) =>
-        System.Text.RegularExpressions.Regex.Matches(promQl, @"\bresnet_service_[a-z0-9_]+").Select(m => m.Value).Distinct().ToList();
+        Regex.Matches(promQl, @"\bresnet_service_[a-z0-9_]+").Select(m => m.Value).Distinct().ToList();
+
+    private static HashSet<string> Collect()
+    {
+        var names = new HashSet<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == InferenceMetrics.MeterName)
+                {
+                    names.UnionWith(SeriesOf(instrument));
+                }
+            },
+        };
+        // The instruments are created with the class; starting the listener lists those that exist.
+        RuntimeHelpers.RunClassConstructor(typeof(InferenceMetrics).TypeHandle);
+        listener.Start();
+        return names;
+    }
 
     private static IEnumerable<string> SeriesOf(Instrument instrument)
     {
-        var name = instrument.Name.Replace('.', '_') + (instrument.Unit == "s" ? "_seconds" : "");
-        var type = instrument.GetType().GetGenericTypeDefinition();
-        if (type == typeof(Histogram<>))
+        var name = instrument.Name.Replace('.', '_');
+        var unit = instrument.Unit switch
         {
-            return [$"{name}_bucket", $"{name}_sum", $"{name}_count"];
-        }
-
-        return type == typeof(Counter<>) || type == typeof(ObservableCounter<>) ? [$"{name}_total"] : [name];
+            "s" => "_seconds",
+            "By" => "_bytes",
+            null or "" => "",
+            ['{', .., '}'] => "",
+            var other => throw new InvalidOperationException($"{instrument.Name}: no Prometheus suffix known for unit {other}."),
+        };
+        name = name.EndsWith(unit, StringComparison.Ordinal) ? name : name + unit;
+        var type = instrument.GetType().GetGenericTypeDefinition();
+        return type == typeof(Counter<>) || type == typeof(ObservableCounter<>) ? [name + "_total"]
+            : type == typeof(Histogram<>) ? [name + "_bucket", name + "_sum", name + "_count"]
+            : [name];
     }
 }

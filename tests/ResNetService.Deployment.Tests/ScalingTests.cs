@@ -9,7 +9,7 @@ namespace ResNetService.Deployment.Tests;
 /// Scaling on queueing and the cluster's safety nets: every kustomization under docker/ builds, its core objects are
 /// valid Kubernetes objects, the autoscalers (KEDA's ScaledObject, the HPA on prometheus-adapter's metric) ask for
 /// metrics the service exports and scale the Deployment, and the PodDisruptionBudgets, startup probes and topology
-/// spread fit the Deployments. The ScaledObject is checked here against the service, not yet against KEDA's CRD schema.
+/// spread fit the Deployments. The ScaledObject is checked here against the service; KedaTests checks it against KEDA's CRD schema.
 /// </summary>
 public sealed class ScalingTests
 {

@@ -83,6 +83,19 @@ public sealed class PrometheusServer : IAsyncDisposable
         return found!.Value;
     }
 
+    /// <summary>
+    /// Runs an instant PromQL query once: the number of series it returned, or Prometheus's error (a syntax error, an
+    /// unknown function) with none.
+    /// </summary>
+    public async Task<(int Series, string? Error)> QueryOnceAsync(string promQl)
+    {
+        using var response = await _http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(promQl)}");
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return answer.RootElement.GetProperty("status").GetString() == "success"
+            ? (answer.RootElement.GetProperty("data").GetProperty("result").GetArrayLength(), null)
+            : (0, answer.RootElement.TryGetProperty("error", out var error) ? error.GetString() : $"HTTP {(int)response.StatusCode}");
+    }
+
     private async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
     {
         var clock = Stopwatch.StartNew();

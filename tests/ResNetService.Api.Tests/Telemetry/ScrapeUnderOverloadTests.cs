@@ -74,7 +74,8 @@ public sealed class ScrapeUnderOverloadTests
         Assert.True(condition(), "The condition did not hold within 30 s.");
     }
 
-    private sealed class StuckService(string modelPath) : ServiceFactory(modelPath)
+    /// <summary>The service whose default model's runs wait at a gate (<see cref="StuckClassifiers"/>).</summary>
+    internal sealed class StuckService(string modelPath) : ServiceFactory(modelPath)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -1,5 +1,6 @@
 using Markdig;
 using Markdig.Syntax;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Api.Tests.Docs;
 
@@ -16,7 +17,7 @@ public sealed record DocumentedRequest(string File, int Line, string Script, str
 
     /// <summary>Every documented request of every Markdown file under <paramref name="root"/>, outside build outputs.</summary>
     public static IEnumerable<DocumentedRequest> FindAll(string root) =>
-        MarkdownFiles.Under(root).SelectMany(path => Find(Path.GetRelativePath(root, path), System.IO.File.ReadAllText(path)));
+        Checkout.Files(root, "*.md").SelectMany(path => Find(Path.GetRelativePath(root, path), System.IO.File.ReadAllText(path)));
 
     public static IEnumerable<DocumentedRequest> Find(string file, string markdown)
     {

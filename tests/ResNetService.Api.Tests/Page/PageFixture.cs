@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ResNetService.Api.Tests.Support;
 
@@ -37,9 +33,7 @@ public class PageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Service = CreateService();
-        Service.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        Service.StartServer();
-        Address = new Uri(Service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        Address = new Uri(Service.StartOnLoopback(), "/");
         Client = Service.CreateClient();
         await WaitUntilServingAsync();
         (_playwright, Browser) = await Chromium.LaunchAsync();

@@ -1,3 +1,5 @@
+using ResNetService.Api.Tests.Support;
+
 namespace ResNetService.Api.Tests.Repository;
 
 /// <summary>

@@ -38,24 +38,6 @@ public class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string
     public GrpcChannel CreateGrpcChannel() =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
 
-    /// <summary>Waits (bounded) until /health/ready answers 200, so that tests start on a warmed-up model.</summary>
-    public async Task WaitUntilReadyAsync()
-    {
-        using var client = CreateClient();
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            using var response = await client.GetAsync("/health/ready");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The service did not become ready within a minute.");
-    }
-
     private static Dictionary<string, string?> Merge(string modelPath, IReadOnlyDictionary<string, string?>? overrides)
     {
         var settings = new Dictionary<string, string?>

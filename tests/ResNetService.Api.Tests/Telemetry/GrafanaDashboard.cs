@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ResNetService.Api.Tests.Docs;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Api.Tests.Telemetry;
 
@@ -20,7 +20,7 @@ public sealed partial class GrafanaDashboard(string json)
 
     public JsonElement Root { get; } = JsonDocument.Parse(json).RootElement.Clone();
 
-    public static GrafanaDashboard Load() => new(File.ReadAllText(Path.Combine(MarkdownFiles.RepositoryRoot(), RelativePath)));
+    public static GrafanaDashboard Load() => new(File.ReadAllText(Path.Combine(Checkout.Root, RelativePath)));
 
     public IReadOnlyList<DashboardPanel> Panels =>
     [

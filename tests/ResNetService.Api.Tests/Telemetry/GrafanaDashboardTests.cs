@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using ResNetService.Api.Tests.Support;
 
 namespace ResNetService.Api.Tests.Telemetry;
@@ -41,12 +38,10 @@ public sealed class GrafanaDashboardTests
     {
         using var model = new TestModel();
         await using var factory = new ScrapeUnderOverloadTests.StuckService(model.Path);
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var address = factory.StartOnLoopback();
         await factory.WaitUntilReadyAsync();
         using var client = factory.CreateClient();
-        await RefuseOneRequestAsync(factory, client);
+        await factory.OverloadAsync(client, _ => Task.CompletedTask);
         for (var seed = 10; seed < 14; seed++)
         {
             await client.ClassifyAsync(TestImages.Png(seed));
@@ -104,37 +99,6 @@ public sealed class GrafanaDashboardTests
             }
 
             await Task.Delay(500);
-        }
-    }
-
-    /// <summary>Holds the model run at its gate, fills the one-place queue, and has a third request refused with 503.</summary>
-    private static async Task RefuseOneRequestAsync(ServiceFactory factory, HttpClient client)
-    {
-        var stuck = factory.Services.GetRequiredService<ScrapeUnderOverloadTests.StuckClassifiers>().Created!;
-        try
-        {
-            var running = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(1)));
-            await stuck.Model.EnteredAsync();
-            var queued = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(2)));
-            for (var attempt = 0; attempt < 300 && stuck.Statistics.QueueLength != 1; attempt++)
-            {
-                await Task.Delay(100);
-            }
-
-            using (var refused = await client.PostAsync("/classify", Requests.RawBody(TestImages.Png(3))))
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            }
-
-            stuck.Model.Open();
-            using var first = await running;
-            using var second = await queued;
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        }
-        finally
-        {
-            stuck.Model.Open();
         }
     }
 }

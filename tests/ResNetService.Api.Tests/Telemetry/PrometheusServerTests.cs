@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using ResNetService.Api.Tests.Support;
 
 namespace ResNetService.Api.Tests.Telemetry;
@@ -16,9 +12,7 @@ public sealed class PrometheusServerTests
         using var model = new TestModel();
         var name = $"scraped-{Guid.NewGuid():N}"[..16];
         await using var factory = new ServiceFactory(model.Path, new Dictionary<string, string?> { ["Model:Name"] = name });
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var address = factory.StartOnLoopback();
         await factory.WaitUntilReadyAsync();
         using var client = factory.CreateClient();
         await client.ClassifyAsync(TestImages.Png(1));
@@ -36,9 +30,7 @@ public sealed class PrometheusServerTests
     {
         using var model = new TestModel();
         await using var factory = new ServiceFactory(model.Path, new Dictionary<string, string?> { ["Model:Name"] = $"memory-{Guid.NewGuid():N}"[..16] });
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var address = factory.StartOnLoopback();
         await factory.WaitUntilReadyAsync();
 
         await using var prometheus = await PrometheusServer.StartAsync(address.Authority);

@@ -31,19 +31,9 @@ public sealed class ScrapeUnderOverloadTests
         await using var factory = new StuckService(model.Path);
         await factory.WaitUntilReadyAsync();
         using var client = factory.CreateClient();
-        var stuck = factory.Services.GetRequiredService<StuckClassifiers>().Created!;
-        try
-        {
-            // The first image is taken into a model run that blocks, the second fills the queue, the third is refused.
-            var running = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(1)));
-            await stuck.Model.EnteredAsync();
-            var queued = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(2)));
-            await WaitUntilAsync(() => stuck.Statistics.QueueLength == 1);
-            using (var refused = await client.PostAsync("/classify", Requests.RawBody(TestImages.Png(3))))
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            }
 
+        await factory.OverloadAsync(client, async stuck =>
+        {
             using var scrape = await client.GetAsync("/metrics");
 
             Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
@@ -51,17 +41,7 @@ public sealed class ScrapeUnderOverloadTests
             (string, string)[] labels = [("model_name", stuck.Name), ("model_version", "1")];
             Assert.Equal(1, exposition.Single("resnet_service_requests_rejected_total", [.. labels, ("reason", "queue_full")]).Value);
             Assert.Equal(1, exposition.Single("resnet_service_queue_length", labels).Value);
-
-            stuck.Model.Open();
-            using var first = await running;
-            using var second = await queued;
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        }
-        finally
-        {
-            stuck.Model.Open();
-        }
+        });
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
@@ -77,6 +57,38 @@ public sealed class ScrapeUnderOverloadTests
     /// <summary>The service whose default model's runs wait at a gate (<see cref="StuckClassifiers"/>).</summary>
     internal sealed class StuckService(string modelPath) : ServiceFactory(modelPath)
     {
+        /// <summary>
+        /// Holds a model run at the gate, fills the one-place queue, has a third request refused with 503, runs
+        /// <paramref name="whileFull"/>, then opens the gate: the held and the queued requests are answered.
+        /// </summary>
+        public async Task OverloadAsync(HttpClient client, Func<StuckClassifier, Task> whileFull)
+        {
+            var stuck = Services.GetRequiredService<StuckClassifiers>().Created!;
+            try
+            {
+                var running = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(1)));
+                await stuck.Model.EnteredAsync();
+                var queued = client.PostAsync("/classify", Requests.RawBody(TestImages.Png(2)));
+                await WaitUntilAsync(() => stuck.Statistics.QueueLength == 1);
+                using (var refused = await client.PostAsync("/classify", Requests.RawBody(TestImages.Png(3))))
+                {
+                    Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                }
+
+                await whileFull(stuck);
+
+                stuck.Model.Open();
+                using var first = await running;
+                using var second = await queued;
+                Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            }
+            finally
+            {
+                stuck.Model.Open();
+            }
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);

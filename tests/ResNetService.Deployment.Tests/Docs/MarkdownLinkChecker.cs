@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using ResNetService.TestSupport;
 
 namespace ResNetService.Deployment.Tests.Docs;
 
@@ -11,16 +12,10 @@ namespace ResNetService.Deployment.Tests.Docs;
 /// </summary>
 public static partial class MarkdownLinkChecker
 {
-    private static readonly string[] SkippedFolders = ["bin", "obj", "node_modules", ".git"];
-
     // Tables hold many of the links, so they are parsed as GitHub parses them.
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePipeTables().Build();
 
-    public static IReadOnlyList<string> MarkdownFiles(string root) =>
-        Directory.EnumerateFiles(root, "*.md", SearchOption.AllDirectories)
-            .Where(file => !Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(SkippedFolders.Contains))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public static IReadOnlyList<string> MarkdownFiles(string root) => Checkout.Files(root, "*.md");
 
     /// <summary>The relative links of one parsed file, with their (1-based) lines.</summary>
     public static IEnumerable<(string Url, int Line)> RelativeLinks(MarkdownDocument document) =>

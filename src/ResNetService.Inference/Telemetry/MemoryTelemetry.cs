@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ResNetService.Inference.Memory;
 
@@ -12,29 +11,20 @@ namespace ResNetService.Inference.Telemetry;
 /// </summary>
 public static class MemoryTelemetry
 {
-    private static readonly ConcurrentDictionary<Registration, byte> Budgets = new();
+    private static readonly Observed<MemoryBudget> Budgets = new();
 
     /// <summary>Observes <paramref name="budget"/> until disposed.</summary>
     public static IDisposable Register(MemoryBudget budget)
     {
         // The gauges are created with the meter's other instruments, which a process without a model run yet may not have.
         GC.KeepAlive(InferenceMetrics.MemoryInUse);
-        var registration = new Registration(budget);
-        Budgets.TryAdd(registration, 0);
-        return registration;
+        return Budgets.Add(budget);
     }
 
     internal static IEnumerable<Measurement<long>> ObserveInUse() =>
-        Budgets.Keys.SelectMany(registration => Enum.GetValues<MemoryUse>().Select(use => new Measurement<long>(
-            registration.Budget.InUseBy(use), new KeyValuePair<string, object?>(InferenceMetrics.MemoryUseTag, TagValues.Of(use)))));
+        Budgets.Items.SelectMany(budget => Enum.GetValues<MemoryUse>().Select(use => new Measurement<long>(
+            budget.InUseBy(use), new KeyValuePair<string, object?>(InferenceMetrics.MemoryUseTag, TagValues.Of(use)))));
 
     internal static IEnumerable<Measurement<long>> ObserveCapacity() =>
-        Budgets.Keys.Select(registration => new Measurement<long>(registration.Budget.Capacity));
-
-    private sealed class Registration(MemoryBudget budget) : IDisposable
-    {
-        public MemoryBudget Budget { get; } = budget;
-
-        public void Dispose() => Budgets.TryRemove(this, out _);
-    }
+        Budgets.Items.Select(budget => new Measurement<long>(budget.Capacity));
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -12,7 +11,9 @@ namespace ResNetService.Inference.Telemetry;
 public sealed class ModelTelemetry : IDisposable
 {
     // Every model version serving now, for the observable gauges (a reload briefly has two of the same version).
-    private static readonly ConcurrentDictionary<ModelTelemetry, byte> Serving = new();
+    private static readonly Observed<ModelTelemetry> Serving = new();
+
+    private readonly IDisposable _serving;
 
     private readonly KeyValuePair<string, object?>[] _tags;
     private volatile Func<int>? _queueLength;
@@ -26,7 +27,7 @@ public sealed class ModelTelemetry : IDisposable
         Version = version;
         ExecutionProvider = executionProvider;
         _tags = [new(InferenceMetrics.ModelTag, name), new(InferenceMetrics.VersionTag, version)];
-        Serving.TryAdd(this, 0);
+        _serving = Serving.Add(this);
     }
 
     public string Name { get; }
@@ -83,15 +84,15 @@ public sealed class ModelTelemetry : IDisposable
         return activity;
     }
 
-    public void Dispose() => Serving.TryRemove(this, out _);
+    public void Dispose() => _serving.Dispose();
 
     internal static IEnumerable<Measurement<int>> ObserveQueueLengths() =>
-        Serving.Keys
+        Serving.Items
             .GroupBy(model => (model.Name, model.Version))
             .Select(group => new Measurement<int>(group.Sum(model => model._queueLength?.Invoke() ?? 0), group.First().Tags));
 
     internal static IEnumerable<Measurement<int>> ObserveServing() =>
-        Serving.Keys
+        Serving.Items
             .DistinctBy(model => (model.Name, model.Version, model.ExecutionProvider))
             .Select(model => new Measurement<int>(1, model._tags.Append(new(InferenceMetrics.ProviderTag, model.ExecutionProvider))));
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace ResNetService.Inference.Telemetry;
@@ -10,29 +9,16 @@ namespace ResNetService.Inference.Telemetry;
 /// </summary>
 public static class ReadinessTelemetry
 {
-    private static readonly ConcurrentDictionary<Source, byte> Sources = new();
+    private static readonly Observed<(Func<bool> Ready, Func<IEnumerable<(string Model, int Serving)>> ServingVersions)> Sources = new();
 
     /// <summary>Observes <paramref name="ready"/> and <paramref name="servingVersions"/> (model name, versions serving) until disposed.</summary>
-    public static IDisposable Register(Func<bool> ready, Func<IEnumerable<(string Model, int Serving)>> servingVersions)
-    {
-        var source = new Source(ready, servingVersions);
-        Sources.TryAdd(source, 0);
-        return source;
-    }
+    public static IDisposable Register(Func<bool> ready, Func<IEnumerable<(string Model, int Serving)>> servingVersions) =>
+        Sources.Add((ready, servingVersions));
 
     internal static IEnumerable<Measurement<int>> ObserveServingVersions() =>
-        Sources.Keys.SelectMany(source => source.ServingVersions())
+        Sources.Items.SelectMany(source => source.ServingVersions())
             .Select(model => new Measurement<int>(model.Serving, new KeyValuePair<string, object?>(InferenceMetrics.ModelTag, model.Model)));
 
     internal static IEnumerable<Measurement<int>> ObserveReady() =>
-        Sources.Keys.Select(source => new Measurement<int>(source.Ready() ? 1 : 0));
-
-    private sealed class Source(Func<bool> ready, Func<IEnumerable<(string Model, int Serving)>> servingVersions) : IDisposable
-    {
-        public Func<bool> Ready { get; } = ready;
-
-        public Func<IEnumerable<(string Model, int Serving)>> ServingVersions { get; } = servingVersions;
-
-        public void Dispose() => Sources.TryRemove(this, out _);
-    }
+        Sources.Items.Select(source => new Measurement<int>(source.Ready() ? 1 : 0));
 }
